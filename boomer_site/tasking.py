@@ -1,0 +1,85 @@
+"""The one retry policy for every BOOMER task: seed backoff, then a dead letter.
+
+`boomer_task` wraps a plain function into a Celery task that acks late (a worker killed
+mid-task leaves the message to be delivered again), retries retryable errors after
+base·factor^n seconds (5 s, 25 s, 125 s by default), and after the last attempt — or at
+once for a permanent error — records a DeadLetter and calls `give_up` so the domain object
+shows why it stopped.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import traceback as tb
+from typing import Callable
+
+from celery import shared_task
+from celery.exceptions import Retry, SoftTimeLimitExceeded
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+class PermanentError(Exception):
+    """An error that another attempt cannot fix (bad input, refused by the platform)."""
+
+    permanent = True
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds before retry number `attempt` (0-based): base · factor^attempt."""
+    return settings.BOOMER_RETRY_BASE_SECONDS * settings.BOOMER_RETRY_FACTOR**attempt
+
+
+def is_permanent(exc: BaseException) -> bool:
+    return bool(getattr(exc, "permanent", False))
+
+
+def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, **options):
+    def decorate(func):
+        @shared_task(
+            bind=True, name=name, queue=queue, acks_late=True, reject_on_worker_lost=True,
+            max_retries=None, **options,
+        )
+        @functools.wraps(func)
+        def task(self, *args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except Retry:
+                raise
+            except Exception as exc:
+                attempt = self.request.retries
+                if not is_permanent(exc) and attempt < settings.BOOMER_MAX_RETRIES:
+                    countdown = getattr(exc, "retry_after", None) or retry_delay(attempt)
+                    log.warning("%s%r failed (%s); retry %d in %.1fs", name, args, exc, attempt + 1, countdown)
+                    raise self.retry(exc=exc, countdown=countdown)
+                _dead_letter(self, args, kwargs, exc, attempt + 1)
+                if give_up is not None:
+                    give_up(*args, error=_describe(exc), **kwargs)
+                raise
+
+        return task
+
+    return decorate
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return "took too long and was stopped"
+    return f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
+
+
+def _dead_letter(task, args, kwargs, exc, attempts):
+    from boomer_site.models import DeadLetter
+
+    delivery = task.request.delivery_info or {}
+    DeadLetter.objects.create(
+        task_name=task.name,
+        args=list(args),
+        kwargs=dict(kwargs),
+        queue=delivery.get("routing_key") or "",
+        error=_describe(exc),
+        traceback="".join(tb.format_exception(exc)),
+        attempts=attempts,
+    )
+    log.error("%s%r dead-lettered after %d attempt(s): %s", task.name, args, attempts, exc)

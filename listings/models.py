@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+
+class Platform(models.TextChoices):
+    EBAY = "ebay", "eBay"
+    FACEBOOK = "facebook", "Facebook Marketplace"
+    MERCARI = "mercari", "Mercari"
+
+
+class Policy(models.TextChoices):
+    BEST_EFFORT = "best_effort", "Best effort (keep what went live)"
+    ALL_OR_NOTHING = "all_or_nothing", "All or nothing (withdraw if any platform fails)"
+
+
+class ListingDraft(models.Model):
+    """What the describe agent wrote for one platform; the reviewer edits it before approval."""
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="drafts")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    edited = models.BooleanField(default=False, help_text="A person changed it: the agent will not overwrite it.")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product_id", "platform"]
+        constraints = [models.UniqueConstraint(fields=["product", "platform"], name="draft_per_platform")]
+
+    def __str__(self):
+        return f"{self.get_platform_display()}: {self.title}"
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "DRAFT", "Draft"
+    PUBLISHING = "PUBLISHING", "Publishing"
+    LIVE = "LIVE", "Live"
+    SOLD = "SOLD", "Sold"
+    ENDED = "ENDED", "Ended"
+    FAILED = "FAILED", "Failed"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+
+
+class Listing(ConcurrentTransitionMixin, models.Model):
+    """One product on one platform."""
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="listings")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    policy = models.CharField(max_length=20, choices=Policy.choices, default=Policy.BEST_EFFORT)
+    listing_url = models.URLField(blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    status = FSMField(default=ListingStatus.DRAFT, choices=ListingStatus.choices, protected=True)
+    last_error = models.TextField(blank=True)
+    sold_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    sold_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["product", "platform", "status"], name="listing_prod_platform_status")]
+        constraints = [models.UniqueConstraint(fields=["product", "platform"], name="listing_per_platform")]
+
+    def __str__(self):
+        return f"{self.get_platform_display()}: {self.title}"
+
+    @transition(field=status, source=[ListingStatus.DRAFT, ListingStatus.FAILED], target=ListingStatus.PUBLISHING)
+    def start_publishing(self, by=None, reason=""):
+        pass
+
+    @transition(field=status, source=ListingStatus.PUBLISHING, target=ListingStatus.LIVE)
+    def go_live(self, by=None, reason=""):
+        pass
+
+    @transition(field=status, source=ListingStatus.PUBLISHING, target=ListingStatus.FAILED)
+    def fail(self, by=None, reason=""):
+        self.last_error = reason
+
+    @transition(field=status, source=ListingStatus.LIVE, target=ListingStatus.SOLD)
+    def mark_sold(self, by=None, reason=""):
+        pass
+
+    @transition(field=status, source=ListingStatus.LIVE, target=ListingStatus.ENDED)
+    def end(self, by=None, reason=""):
+        pass
+
+    @transition(field=status, source=ListingStatus.LIVE, target=ListingStatus.WITHDRAWN)
+    def withdraw(self, by=None, reason=""):
+        pass
+
+
+class AnalyticsEvent(models.Model):
+    """One thing that happened: every state change of a product or listing, and more."""
+
+    event_type = models.CharField(max_length=60)
+    product = models.ForeignKey("products.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    listing = models.ForeignKey(Listing, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    event_data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["event_type", "created_at"], name="event_type_created")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_data}"

@@ -1,0 +1,120 @@
+"""One-shot intake of photos and folders named on the command line (the inbox's rules)."""
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from boomer_site.workers import worker_ping, worker_spawn, worker_stop
+from products.inbox import item_from_path
+from products.models import Product, Stage
+from products.reports import product_report
+from products.selectors import inbox_owner
+from products.services import product_create_from_photos
+
+SETTLED = (Stage.PENDING, Stage.FAILED)
+
+
+class Command(BaseCommand):
+    help = "Make products of the photos and folders given (a folder = one item). --wait for the agents."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+")
+        parser.add_argument("--wait", action="store_true", help="return once every item is PENDING or FAILED")
+        parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        parser.add_argument("--timeout", type=float, default=900.0, help="seconds --wait waits at most")
+        parser.add_argument("--owner", default=None, help="username that owns the products (default: the inbox owner)")
+
+    def handle(self, *args, paths, wait, json: bool, timeout, owner, **options):
+        owner_user = self._owner(owner)
+        worker = None
+        if wait and not worker_ping():
+            self.stderr.write("no Celery worker answered: starting one for this run")
+            worker = worker_spawn(name=f"process-images-{int(time.time())}")
+        try:
+            report = self._intake(paths, owner_user)
+            if wait and report["product_ids"]:
+                self._wait(report["product_ids"], timeout)
+        finally:
+            if worker is not None:
+                worker_stop(worker)
+        products = Product.objects.filter(pk__in=report["product_ids"]).select_related("condition")
+        products = sorted(products, key=lambda p: report["product_ids"].index(p.pk))
+        document = {"products": [product_report(p) for p in products], "rejected": report["rejected"],
+                    "duplicates": report["duplicates"]}
+        if json:
+            sys.stdout.write(_json_dump(document) + "\n")
+        else:
+            self._print(document)
+
+    def _owner(self, username):
+        if username is None:
+            return inbox_owner()
+        from django.contrib.auth import get_user_model
+
+        try:
+            return get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"no user named {username!r}")
+
+    def _intake(self, paths, owner):
+        product_ids, rejected, duplicates = [], [], []
+        for raw in paths:
+            path = Path(raw)
+            if not path.exists():
+                rejected.append({"source": raw, "reason": "no such file or folder"})
+                continue
+            item = item_from_path(path)
+            if item is None:
+                rejected.append({"source": raw, "reason": "no photo in it" if path.is_dir() else "not a photo (notes file)"})
+                continue
+            photos = [(p.name, p.read_bytes()) for p in item.photos]
+            notes = "\n".join(n.read_text(encoding="utf-8", errors="replace").strip() for n in item.notes)
+            result = product_create_from_photos(owner=owner, photos=photos, notes=notes, source=str(path))
+            for name, reason in result.rejected:
+                source = str(path / name) if path.is_dir() else str(path)
+                rejected.append({"source": source, "reason": reason})
+            if result.product:
+                product_ids.append(result.product.pk)
+            elif result.duplicate_of:
+                duplicates.append({"source": str(path), "product_id": result.duplicate_of.pk})
+        return {"product_ids": product_ids, "rejected": rejected, "duplicates": duplicates}
+
+    def _wait(self, product_ids, timeout):
+        deadline = time.monotonic() + timeout
+        total = len(product_ids)
+        last = None
+        while True:
+            stages = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "stage"))
+            settled = sum(1 for s in stages.values() if s in SETTLED)
+            if settled != last:
+                self.stderr.write(f"{settled}/{total} items ready for review or failed")
+                last = settled
+            if settled == total:
+                return
+            if time.monotonic() > deadline:
+                raise CommandError(f"gave up waiting after {timeout:.0f}s: {total - settled} item(s) still in the pipeline")
+            time.sleep(0.25)
+
+    def _print(self, document):
+        for p in document["products"]:
+            ident = p["identity"]
+            line = f"#{p['id']} {p['stage']:<9} {ident['title'] or '(unidentified)'}"
+            if ident["barcode"]:
+                line += f"  [{ident['barcode']}]"
+            if p["condition"]["grade"]:
+                line += f"  {p['condition']['grade']}"
+            if p["price"]["recommended"]:
+                line += f"  {p['price']['recommended']} {p['price']['currency']}"
+            if p["error"]:
+                line += f"  error: {p['error']}"
+            self.stdout.write(line)
+        for r in document["rejected"]:
+            self.stdout.write(f"rejected {r['source']}: {r['reason']}")
+        for d in document["duplicates"]:
+            self.stdout.write(f"duplicate {d['source']} (product #{d['product_id']})")
+
+
+def _json_dump(document):
+    return json.dumps(document, indent=2, ensure_ascii=False)

@@ -1,0 +1,73 @@
+"""The one check every incoming photo passes, whether from the inbox or the API.
+
+A photo is accepted only if it is non-empty, under the size cap, a real image Pillow can
+decode to the last byte, and not a decompression bomb. Everything else is refused with a
+reason a seller can act on.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from PIL import Image, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+register_heif_opener()
+
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic", "GIF": "gif", "TIFF": "tiff", "BMP": "bmp", "MPO": "jpg"}
+
+
+class PhotoRejected(ValueError):
+    """The photo cannot be used; str(exc) says why in words a seller understands."""
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    name: str
+    data: bytes
+    sha256: str
+    format: str
+    extension: str
+    width: int
+    height: int
+
+
+def photo_check(*, name: str, data: bytes) -> CheckedPhoto:
+    if not data:
+        raise PhotoRejected("empty file (0 bytes)")
+    cap = settings.BOOMER_MAX_UPLOAD_BYTES
+    if len(data) > cap:
+        raise PhotoRejected(f"too large: {len(data) / 1e6:.1f} MB, the limit is {cap / 1e6:.0f} MB")
+    limit = settings.BOOMER_MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size
+                if width * height > limit:
+                    raise PhotoRejected(
+                        f"decompression bomb: {width}x{height} = {width * height:,} pixels, "
+                        f"the limit is {limit:,}"
+                    )
+                fmt = img.format or ""
+                img.load()  # decodes every byte: a truncated file fails here
+    except PhotoRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoRejected(f"decompression bomb: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise PhotoRejected("not an image: the file's content is not a photo format BOOMER reads") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        message = str(exc)
+        if "truncated" in message or "broken data stream" in message or "premature end" in message.lower():
+            raise PhotoRejected(f"truncated image: the file ends before the picture does ({message})") from exc
+        raise PhotoRejected(f"damaged image: {message}") from exc
+    if fmt not in ACCEPTED_FORMATS:
+        raise PhotoRejected(f"unsupported image format {fmt or 'unknown'}: use JPEG, PNG, WebP or HEIC")
+    return CheckedPhoto(
+        name=name, data=data, sha256=hashlib.sha256(data).hexdigest(), format=fmt,
+        extension=ACCEPTED_FORMATS[fmt], width=width, height=height,
+    )

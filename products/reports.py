@@ -1,0 +1,32 @@
+"""A product as one plain dict: what `process_images --json` prints and scripts read."""
+from __future__ import annotations
+
+from products.models import Product
+
+
+def _money(value):
+    return str(value) if value is not None else None
+
+
+def product_report(product: Product) -> dict:
+    condition = getattr(product, "condition", None)
+    drafts = {d.platform: {"title": d.title, "description": d.description, "price": _money(d.price)}
+              for d in product.drafts.all()}
+    return {
+        "id": product.pk,
+        "sku": product.sku,
+        "source": product.source,
+        "stage": product.stage,
+        "photos": product.images.count(),
+        "identity": {"title": product.title if product.name or product.brand else None,
+                     "brand": product.brand or None, "model": product.model or None,
+                     "category": product.category or None, "barcode": product.barcode or None,
+                     "unknowns": (product.analysis or {}).get("unknowns", [])},
+        "condition": {"grade": (condition.grade or None) if condition else None,
+                      "defects": condition.defects if condition else [],
+                      "reason": condition.reason if condition else None},
+        "price": {"recommended": _money(product.recommended_price), "currency": product.currency,
+                  "reason": product.price_reason or None},
+        "drafts": drafts,
+        "error": product.failure_reason or None,
+    }

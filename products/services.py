@@ -1,0 +1,115 @@
+"""Writes on products: intake of photos, and every lifecycle move."""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from products.models import Product, ProductImage
+from products.photos import CheckedPhoto, PhotoRejected, photo_check
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IntakeResult:
+    product: Product | None = None
+    duplicate_of: Product | None = None
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+
+def product_sku_new() -> str:
+    return f"BMR-{secrets.token_hex(5).upper()}"
+
+
+def product_create_from_photos(*, owner, photos: list[tuple[str, bytes]], notes: str = "", source: str = "",
+                               start_pipeline: bool = True, priority: str = "medium") -> IntakeResult:
+    """Check each photo, then make one product of the good ones (or find the one they belong to).
+
+    Bad photos are listed in `rejected` and do not stop the good ones. If any good photo is
+    already known for this owner (same content hash), nothing new is made: `duplicate_of`
+    names the existing product.
+    """
+    from django.conf import settings
+
+    result = IntakeResult()
+    checked: list[CheckedPhoto] = []
+    seen: set[str] = set()
+    for name, data in photos:
+        try:
+            photo = photo_check(name=name, data=data)
+        except PhotoRejected as exc:
+            result.rejected.append((name, str(exc)))
+            continue
+        if photo.sha256 not in seen:
+            seen.add(photo.sha256)
+            checked.append(photo)
+    if len(checked) > settings.BOOMER_MAX_PHOTOS_PER_ITEM:
+        result.rejected.extend((p.name, f"too many photos for one item (limit {settings.BOOMER_MAX_PHOTOS_PER_ITEM})")
+                               for p in checked[settings.BOOMER_MAX_PHOTOS_PER_ITEM:])
+        checked = checked[: settings.BOOMER_MAX_PHOTOS_PER_ITEM]
+    if not checked:
+        return result
+
+    existing = _product_with_photo(owner=owner, hashes=seen)
+    if existing is not None:
+        result.duplicate_of = existing
+        return result
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(owner=owner, sku=product_sku_new(), notes=notes.strip(), source=source)
+            for position, photo in enumerate(checked):
+                image = ProductImage(product=product, owner=owner, sha256=photo.sha256, format=photo.extension,
+                                     original_name=photo.name[:255], position=position)
+                image.image.save(photo.name, ContentFile(photo.data), save=False)
+                image.save()
+            if start_pipeline:
+                from agents.pipeline import pipeline_start
+
+                pipeline_start(product=product, priority=priority)
+    except IntegrityError:
+        # Another process took the same photo a moment ago: that product is this one.
+        existing = _product_with_photo(owner=owner, hashes=seen)
+        if existing is None:
+            raise
+        result.duplicate_of = existing
+        return result
+    result.product = product
+    log.info("product %s created from %d photo(s) (%s)", product.sku, len(checked), source)
+    return result
+
+
+def _product_with_photo(*, owner, hashes: set[str]) -> Product | None:
+    image = ProductImage.objects.filter(owner=owner, sha256__in=hashes).select_related("product").first()
+    return image.product if image else None
+
+
+class IllegalTransition(Exception):
+    """The move is not allowed from the product's current stage."""
+
+    def __init__(self, product: Product, transition: str):
+        self.product = product
+        self.stage = product.stage
+        super().__init__(f"cannot {transition.replace('_', ' ')} a product in stage {product.stage}")
+
+
+@transaction.atomic
+def product_transition(*, product_id: int, transition: str, by=None, reason: str = "", fields: dict | None = None) -> Product:
+    """Lock the row, make one lifecycle move, save it (and `fields`) in one transaction.
+
+    The row lock serialises racing workers: the loser sees the new stage and is refused.
+    """
+    from django_fsm import TransitionNotAllowed
+
+    product = Product.objects.select_for_update().get(pk=product_id)
+    try:
+        getattr(product, transition)(by=by, reason=reason)
+    except TransitionNotAllowed as exc:
+        raise IllegalTransition(product, transition) from exc
+    for name, value in (fields or {}).items():
+        setattr(product, name, value)
+    product.save(update_fields=["stage", "failure_reason", "updated_at", *(fields or {})])
+    return product
