@@ -3,7 +3,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boomer_site.settings.local")
 
@@ -14,7 +14,8 @@ QUEUES = ("vision", "market", "listing", "default")
 # Redis priorities: 0 is served first (see CELERY_BROKER_TRANSPORT_OPTIONS priority_steps).
 PRIORITY = {"high": 0, "medium": 3, "low": 6}
 
-app.conf.task_queues = [Queue(name) for name in QUEUES]
+# Each queue on its own exchange and key: bound to one shared key, every queue would get a copy.
+app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
 app.conf.task_routes = {
     "agents.vision": {"queue": "vision"},
     "agents.condition": {"queue": "vision"},

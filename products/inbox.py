@@ -105,15 +105,23 @@ def _move(path: Path, folder: Path) -> Path:
 
 def item_process(*, root: Path, item: InboxItem, owner) -> IntakeResult:
     """Turn one quiet item into a product and move its files out of the way."""
-    photos = []
+    from django.conf import settings
+
+    photos, oversize = [], []
     for path in item.photos:
         try:
+            size = path.stat().st_size
+            if size > settings.BOOMER_MAX_UPLOAD_BYTES:  # refused without reading it into memory
+                oversize.append((path.name, f"too large: {size / 1e6:.1f} MB, the limit is "
+                                            f"{settings.BOOMER_MAX_UPLOAD_BYTES / 1e6:.0f} MB"))
+                continue
             photos.append((path.name, path.read_bytes()))
         except OSError as exc:
             photos.append((path.name, b""))
             log.warning("cannot read %s: %s", path, exc)
     result = product_create_from_photos(owner=owner, photos=photos, notes=_read_notes(item),
                                         source=str(item.path.relative_to(root)))
+    result.rejected.extend(oversize)
     reasons = dict(result.rejected)
     failed_dir, done_dir = root / FAILED, root / DONE
     whole_item_failed = result.product is None and result.duplicate_of is None

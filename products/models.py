@@ -134,7 +134,7 @@ def product_image_path(instance: "ProductImage", filename: str) -> str:
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    image = models.ImageField(upload_to=product_image_path, width_field="width", height_field="height")
+    image = models.ImageField(upload_to=product_image_path)  # width/height are set from the intake check
     sha256 = models.CharField(max_length=64)
     format = models.CharField(max_length=10)
     width = models.PositiveIntegerField(default=0)

@@ -63,7 +63,8 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes]], notes:
             product = Product.objects.create(owner=owner, sku=product_sku_new(), notes=notes.strip(), source=source)
             for position, photo in enumerate(checked):
                 image = ProductImage(product=product, owner=owner, sha256=photo.sha256, format=photo.extension,
-                                     original_name=photo.name[:255], position=position)
+                                     original_name=photo.name[:255], position=position,
+                                     width=photo.width, height=photo.height)
                 image.image.save(photo.name, ContentFile(photo.data), save=False)
                 image.save()
             if start_pipeline:

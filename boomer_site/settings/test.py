@@ -12,11 +12,10 @@ os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "20")
 os.environ.setdefault("BOOMER_INBOX_DEBOUNCE_SECONDS", "0.5")
 
 from .base import *  # noqa: E402,F401,F403
-from .base import BASE_DIR, VAR_DIR  # noqa: E402
+from .base import VAR_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
 BOOMER_INBOX = VAR_DIR / "test-inbox"
-del BASE_DIR

@@ -26,7 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=900.0, help="seconds --wait waits at most")
         parser.add_argument("--owner", default=None, help="username that owns the products (default: the inbox owner)")
 
-    def handle(self, *args, paths, wait, json: bool, timeout, owner, **options):
+    def handle(self, *args, **options):
+        from django.db import OperationalError
+        from kombu.exceptions import OperationalError as BrokerError
+
+        try:
+            self._handle(**options)
+        except OperationalError as exc:
+            raise CommandError(f"cannot reach the database: {str(exc).splitlines()[0]}")
+        except BrokerError as exc:
+            raise CommandError(f"cannot reach Redis (the Celery broker): {exc}")
+
+    def _handle(self, *, paths, wait, json: bool, timeout, owner, **options):
         owner_user = self._owner(owner)
         worker = None
         if wait and not worker_ping():

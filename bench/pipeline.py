@@ -1,0 +1,140 @@
+"""Benchmark: N items through the whole pipeline with the local provider on the embedded default.
+
+    .venv/bin/python bench/pipeline.py [--items 50] [--sequential 10] [--concurrency 2]
+
+Runs against its own database (`boomer_bench`) and Redis db (2) on the embedded servers, with a
+real Celery worker. Reports:
+  * throughput: N items dropped at once → items/minute, p50/p95 drop-to-PENDING latency;
+  * orchestration overhead: items dropped one at a time, so nothing queues behind another;
+    per item, drop-to-PENDING time minus the time spent inside the four agents. That is the
+    cost of BOOMER's plumbing: broker hops, the chord, row locks, transitions and events.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boomer_site.settings.local")
+os.environ.setdefault("BOOMER_DATABASE_NAME", "boomer_bench")
+os.environ.setdefault("BOOMER_REDIS_DB", "2")
+os.environ.setdefault("BOOMER_LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from boomer_site.celery import app  # noqa: E402
+from boomer_site.workers import worker_spawn, worker_stop  # noqa: E402
+from listings.models import AnalyticsEvent  # noqa: E402
+from products.models import Product, Stage  # noqa: E402
+from products.samples import make_product_photo  # noqa: E402
+from products.services import product_create_from_photos  # noqa: E402
+
+BRANDS = ["SONY", "NINTENDO", "LEGO", "CANON", "APPLE", "SAMSUNG", "NIKE", "DEWALT", "KITCHENAID", "BOSE"]
+SETTLED = (Stage.PENDING, Stage.FAILED)
+
+
+def pct(values, q):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))]
+
+
+def photos_for(i: int):
+    brand = BRANDS[i % len(BRANDS)]
+    label = f"{brand} model BX-{1000 + i} item {i}"
+    ean = f"{400000000000 + i:012d}"
+    return [(f"item{i}.jpg", make_product_photo(None, label=label, ean13=ean, size=(1200, 900)))], \
+        ("new, sealed" if i % 3 == 0 else "used, light scratches")
+
+
+def settle(ids, timeout=1800):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Product.objects.filter(pk__in=ids, stage__in=SETTLED).count() == len(ids):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"timed out: {Product.objects.filter(pk__in=ids).exclude(stage__in=SETTLED).count()} unsettled")
+
+
+def measure(ids):
+    latencies, overheads, agent_totals = [], [], []
+    for product in Product.objects.filter(pk__in=ids):
+        pending = AnalyticsEvent.objects.filter(product=product, event_type="product.stage",
+                                                event_data__to=Stage.PENDING).first()
+        if pending is None:
+            continue
+        latency = (pending.created_at - product.created_at).total_seconds()
+        agents = sum(e.event_data["seconds"] for e in
+                     AnalyticsEvent.objects.filter(product=product, event_type="agent.finished"))
+        latencies.append(latency)
+        agent_totals.append(agents)
+        overheads.append(latency - agents)
+    return latencies, overheads, agent_totals
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--sequential", type=int, default=10, help="items dropped one at a time for the overhead")
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args()
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    owner, _ = get_user_model().objects.get_or_create(username="bench")
+    app.control.purge()
+    print(f"preparing {args.items + args.sequential} photos…", file=sys.stderr)
+    batches = [photos_for(i) for i in range(args.items + args.sequential)]
+    log = ROOT / "var" / "bench-worker.log"
+    worker = worker_spawn(name=f"bench-{os.getpid()}", concurrency=args.concurrency, log_path=log)
+    try:
+        # Warm up: model loads (OCR, embeddings) are per worker process, not per item.
+        warm = [product_create_from_photos(owner=owner, photos=[(f"warm{i}.jpg", make_product_photo(
+            None, label=f"WARMUP {i}", ean13=None, size=(640, 480)))]).product.pk for i in range(args.concurrency * 2)]
+        settle(warm)
+
+        sequential_ids = []
+        for photos, notes in batches[args.items:]:
+            product = product_create_from_photos(owner=owner, photos=photos, notes=notes).product
+            settle([product.pk])
+            sequential_ids.append(product.pk)
+
+        started = time.monotonic()
+        ids = [product_create_from_photos(owner=owner, photos=p, notes=n).product.pk for p, n in batches[: args.items]]
+        settle(ids)
+        elapsed = time.monotonic() - started
+    finally:
+        worker_stop(worker)
+
+    latencies, _, agent_totals = measure(ids)
+    seq_latencies, overheads, seq_agents = measure(sequential_ids)
+    failed = Product.objects.filter(pk__in=ids + sequential_ids, stage=Stage.FAILED).count()
+    report = {
+        "items": args.items, "worker_processes": args.concurrency, "failed": failed,
+        "items_per_minute": round(args.items / elapsed * 60, 1),
+        "drop_to_pending_p50_s": round(pct(latencies, 50), 2),
+        "drop_to_pending_p95_s": round(pct(latencies, 95), 2),
+        "agent_seconds_per_item_p50": round(pct(agent_totals, 50), 3),
+        "sequential_items": len(sequential_ids),
+        "sequential_latency_p50_s": round(pct(seq_latencies, 50), 3),
+        "overhead_p50_ms": round(pct(overheads, 50) * 1000, 1),
+        "overhead_p95_ms": round(pct(overheads, 95) * 1000, 1),
+        "overhead_mean_ms": round(statistics.mean(overheads) * 1000, 1) if overheads else None,
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

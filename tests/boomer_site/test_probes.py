@@ -1,0 +1,17 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_and_readyz_answer(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_says_which_dependency_is_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["redis"].startswith("error") and ready.json()["database"] == "ok"
