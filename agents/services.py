@@ -18,12 +18,16 @@ from agents.providers.base import DraftRequest, Photo
 from listings.models import AnalyticsEvent, ListingDraft
 from marketplaces.research import market_research, price_recommend
 from products.models import Product, ProductCondition, Stage
-from products.services import product_transition
+from products.services import IllegalTransition, product_transition
 from products.similarity import embed, product_embedding_text, products_similar
 
 log = logging.getLogger(__name__)
 
 NEIGHBOUR_CATEGORY_DISTANCE = 0.2
+
+
+class StepNotReady(Exception):
+    """A step ran before what it needs was written (a redelivered message can do that): retry."""
 
 
 def _photos(product: Product) -> list[Photo]:
@@ -61,16 +65,21 @@ def vision_run(*, product_id: int) -> None:
               "attributes": found.attributes, "embedding": vector}
     if not found.category and vector is not None:
         product.embedding = vector
-        neighbour = (products_similar(product=product, limit=1, max_distance=NEIGHBOUR_CATEGORY_DISTANCE)
-                     .exclude(category="").first())
+        neighbour = products_similar(product=product, limit=1, max_distance=NEIGHBOUR_CATEGORY_DISTANCE,
+                                     with_category=True).first()
         if neighbour is not None:
             fields["category"] = neighbour.category
             analysis["evidence"] = {**analysis.get("evidence", {}), "category": f"similar product {neighbour.sku}"}
             analysis["unknowns"] = [u for u in analysis["unknowns"] if u != "category"]
-    with transaction.atomic():
-        fields["analysis"] = analysis
-        product_transition(product_id=product_id, transition="finish_analysis", fields=fields)
-        product_transition(product_id=product_id, transition="start_research")
+    try:
+        with transaction.atomic():
+            fields["analysis"] = analysis
+            product_transition(product_id=product_id, transition="finish_analysis", fields=fields)
+            product_transition(product_id=product_id, transition="start_research")
+    except IllegalTransition as exc:
+        # A second delivery of this message finished first: its result stands.
+        log.info("vision: product %s moved on meanwhile (%s)", product_id, exc)
+        return
     _timed(product, "vision", started)
 
 
@@ -109,6 +118,8 @@ def describe_run(*, product_id: int) -> None:
         return
     started = time.perf_counter()
     condition = ProductCondition.objects.filter(product=product).first()
+    if condition is None or not product.pricing:
+        raise StepNotReady(f"product {product_id}: condition or market research not written yet")
     grade = condition.grade if condition and condition.grade else None
     price, why = price_recommend(pricing=product.pricing or {}, grade=grade)
     drafts = provider_get().write_drafts(request=DraftRequest(
@@ -117,11 +128,15 @@ def describe_run(*, product_id: int) -> None:
         notes=product.notes, grade=grade, defects=tuple(condition.defects if condition else ()),
         price=price, currency=product.currency or settings.BOOMER_CURRENCY,
     ))
-    with transaction.atomic():
-        for platform, draft in drafts.items():
-            _draft_save(product=product, platform=platform, draft=draft)
-        product_transition(product_id=product_id, transition="ready_for_review",
-                           fields={"recommended_price": price, "price_reason": why})
+    try:
+        with transaction.atomic():
+            for platform, draft in drafts.items():
+                _draft_save(product=product, platform=platform, draft=draft)
+            product_transition(product_id=product_id, transition="ready_for_review",
+                               fields={"recommended_price": price, "price_reason": why})
+    except IllegalTransition as exc:
+        log.info("describe: product %s moved on meanwhile (%s)", product_id, exc)
+        return
     _timed(product, "describe", started)
 
 

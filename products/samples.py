@@ -59,10 +59,11 @@ def make_product_photo(
     ean13: str | None,
     size: tuple[int, int] = (1600, 1200),
     blur: float = 0,
+    seed: int = 42,
 ) -> bytes:
     """Draw a white product box with a printed label (and barcode) on a table; return JPEG bytes."""
     width, height = size
-    rng = random.Random(42)
+    rng = random.Random(seed)
     photo = Image.new("RGB", size, (142, 118, 92))
     draw = ImageDraw.Draw(photo)
     for y in range(0, height, 6):  # wood-ish grain so the background is not flat

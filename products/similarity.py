@@ -22,7 +22,7 @@ def embed(text: str) -> list[float] | None:
 
 
 def products_similar(*, product: Product, limit: int = 5, max_distance: float | None = None,
-                     owner=None) -> QuerySet[Product]:
+                     owner=None, with_category: bool = False) -> QuerySet[Product]:
     """Nearest products to `product` by embedding, closest first, annotated with `distance`."""
     if product.embedding is None:
         return Product.objects.none()
@@ -32,6 +32,8 @@ def products_similar(*, product: Product, limit: int = 5, max_distance: float | 
     )
     if owner is not None:
         qs = qs.filter(owner=owner)
+    if with_category:
+        qs = qs.exclude(category="")
     if max_distance is not None:
         qs = qs.filter(distance__lte=max_distance)
     return qs.order_by("distance")[:limit]

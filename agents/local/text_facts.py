@@ -219,6 +219,36 @@ def _model_on_brand_line(hit: _BrandHit) -> str | None:
     return None
 
 
+def _model_digits_on_brand_line(hit: _BrandHit) -> str | None:
+    """Set numbers such as LEGO's 42115: all digits, 4-6 long, right on the brand line."""
+    for token, start, _ in _tokens(hit.line.text):
+        if start >= hit.span[1] and token.isdigit() and 4 <= len(token) <= 6:
+            return token
+    return None
+
+
+_LABEL_EXTRA_LINES = 3
+_LABEL_MAX_CHARS = 100
+
+
+def _label_after_brand(lines: list[_Line], hit: _BrandHit) -> list[_Line]:
+    """The brand's line and the printed lines right under it: together, the product's label."""
+    label = [hit.line]
+    for line in lines[hit.order + 1: hit.order + 1 + _LABEL_EXTRA_LINES]:
+        if line.source != hit.line.source or not re.search(r"[A-Za-z]{2,}", line.text):
+            break
+        label.append(line)
+    return label
+
+
+def _label_name(lines: list[_Line], hit: _BrandHit) -> str:
+    label = _label_after_brand(lines, hit)
+    rest = " ".join([hit.line.text[hit.span[1]:]] + [line.text for line in label[1:]])
+    words = [w for w in rest.split() if not re.fullmatch(r"[\d\W]{6,}", w)]  # drop stray codes/dates
+    name = " ".join([hit.canonical, *words])
+    return name if len(name) <= _LABEL_MAX_CHARS else name[:_LABEL_MAX_CHARS].rsplit(" ", 1)[0]
+
+
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in spans:
@@ -304,10 +334,24 @@ def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = Non
     else:
         # Only lines naming *this* brand: with "brand: Bose" in the notes, a
         # model printed next to "SONY" says nothing about the item.
-        for hit in sorted((h for h in hits if h.canonical == brand), key=lambda h: h.order):
+        brand_hits = sorted((h for h in hits if h.canonical == brand), key=lambda h: h.order)
+        for hit in brand_hits:
             if token := _model_on_brand_line(hit):
                 model, evidence["model"] = token, hit.line.source
                 break
+        else:
+            # Not beside the brand: on the label lines under it, or a set number beside it.
+            for hit in brand_hits:
+                for line in _label_after_brand(lines, hit)[1:]:
+                    token = next((t for t, _, _ in _tokens(line.text) if _is_model_token(t)), None)
+                    if token:
+                        model, evidence["model"] = token, line.source
+                        break
+                else:
+                    if token := _model_digits_on_brand_line(hit):
+                        model, evidence["model"] = token, hit.line.source
+                if model:
+                    break
 
     category: str | None = None
     category_noun: str | None = None
@@ -345,6 +389,9 @@ def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = Non
         name, evidence["name"] = explicit["name"], "notes"
     elif first := _first_line_name(notes):
         name, evidence["name"] = first, "notes"
+    elif best_hit is not None and best_hit.canonical == brand and best_hit.line.source == "ocr":
+        # The printed label says what the item is better than any parts we could join.
+        name, evidence["name"] = _label_name(lines, best_hit), "ocr"
     else:
         if category_noun and brand and _brand_key(category_noun) in _brand_key(brand):
             category_noun = None  # "LEGO" is both brand and category keyword

@@ -8,7 +8,7 @@ import os
 os.environ.setdefault("BOOMER_REDIS_DB", "15")
 os.environ.setdefault("BOOMER_RETRY_BASE_SECONDS", "0.2")
 os.environ.setdefault("BOOMER_RETRY_FACTOR", "2")
-os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "20")
+os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "5")
 os.environ.setdefault("BOOMER_INBOX_DEBOUNCE_SECONDS", "0.5")
 
 from .base import *  # noqa: E402,F401,F403

@@ -33,7 +33,10 @@ def test_item_survives_a_worker_killed_mid_task(owner, test_env):
         first.wait(10)
     finally:
         worker_stop(first)
-    time.sleep(1)
+    assert Product.objects.get(pk=product.pk).stage == Stage.ANALYZING
+    # The unacked message is handed out again once older than the visibility timeout
+    # (5 s in tests, CELERY_VISIBILITY_TIMEOUT), by the next worker's periodic restore.
+    time.sleep(6)
     assert Product.objects.get(pk=product.pk).stage == Stage.ANALYZING
 
     second = worker_spawn(name=f"rescuer-{time.time_ns()}", log_path=LOGS / "worker-killed.log", extra_env=test_env)

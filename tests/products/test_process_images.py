@@ -40,7 +40,7 @@ def test_process_images_waits_and_prints_one_json_document(tmp_path, test_env, o
     assert item["source"] == str(photo)
     assert item["photos"] == 1
     assert item["identity"]["brand"] == "Nintendo"
-    assert item["identity"]["barcode"] == "0045496430528"
+    assert item["identity"]["barcode"] == "045496430528"  # UPC-A, 12 digits
     assert item["condition"] == {"grade": "LIKE_NEW", "defects": [], "reason": item["condition"]["reason"]}
     assert item["price"]["recommended"] is None and item["price"]["reason"] == "no comparable sales yet"
     assert set(item["drafts"]) == {"ebay", "facebook", "mercari"}

@@ -29,5 +29,5 @@ def test_photo_to_drafts(sharp_photo_bytes):
     assert codes[0].text == EAN13
     assert identity.brand == "Sony" and identity.model == "WH-1000XM4"
     assert condition.grade == "GOOD"
-    assert drafts["ebay"]["title"] == "Sony WH-1000XM4 Headphones"
+    assert drafts["ebay"]["title"] == "Sony WH-1000XM4 Wireless Headphones"
     assert f"GTIN: {EAN13}" in drafts["mercari"]["description"]

@@ -8,7 +8,7 @@ def test_brand_model_category_from_ocr():
     assert identity.brand == "Sony"
     assert identity.model == "WH-1000XM4"
     assert identity.category == "Electronics > Audio"
-    assert identity.name == "Sony WH-1000XM4 Headphones"
+    assert identity.name == "Sony WH-1000XM4 Wireless Headphones"  # the printed label
     assert identity.unknowns == ()
     assert identity.evidence["brand"] == "ocr"
     assert identity.evidence["model"] == "ocr"
@@ -77,7 +77,7 @@ def test_first_notes_line_is_the_name_but_condition_talk_is_not():
     assert identity.category == "Clothing, Shoes & Accessories > Shoes"
     assert identity.attributes["size"] == "10"
     assert identity.attributes["color"] == "Black"
-    assert extract_identity(LABEL_LINES, "new, sealed").name == "Sony WH-1000XM4 Headphones"
+    assert extract_identity(LABEL_LINES, "new, sealed").name == "Sony WH-1000XM4 Wireless Headphones"
 
 
 def test_attributes_sizes_and_capacity():
