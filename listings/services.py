@@ -71,3 +71,43 @@ def draft_update(*, draft: ListingDraft, title: str, description: str, price) ->
     draft.version += 1
     draft.save()
     return draft
+
+
+class IllegalListingMove(Exception):
+    def __init__(self, listing: Listing, transition: str):
+        self.listing = listing
+        self.stage = listing.status
+        super().__init__(f"cannot {transition.replace('_', ' ')} a listing that is {listing.status}")
+
+
+@transaction.atomic
+def listing_transition(*, listing_id: int, transition: str, by=None, reason: str = "",
+                       fields: dict | None = None) -> Listing:
+    """Lock the listing, make one move, save it (and `fields`) — the Listing twin of product_transition."""
+    from django_fsm import TransitionNotAllowed
+
+    listing = Listing.objects.select_for_update().get(pk=listing_id)
+    try:
+        getattr(listing, transition)(by=by, reason=reason)
+    except TransitionNotAllowed as exc:
+        raise IllegalListingMove(listing, transition) from exc
+    for name, value in (fields or {}).items():
+        setattr(listing, name, value)
+    listing.save(update_fields=["status", "last_error", "updated_at", *(fields or {})])
+    return listing
+
+
+@transaction.atomic
+def listing_mark_sold(*, listing_id: int, by=None, price: Decimal | None = None) -> Listing:
+    """A sale on one platform: the listing is SOLD and the product with it."""
+    from django.utils import timezone
+
+    from products.models import Stage
+
+    current = Listing.objects.get(pk=listing_id)
+    listing = listing_transition(listing_id=listing_id, transition="mark_sold", by=by, reason="sold",
+                                 fields={"sold_price": price or current.price, "sold_at": timezone.now()})
+    if listing.product.stage in (Stage.PUBLISHED, Stage.ACTIVE):
+        product_transition(product_id=listing.product_id, transition="mark_sold", by=by,
+                           reason=f"sold on {listing.get_platform_display()}")
+    return listing

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from products.photos import PhotoRejected, photo_size_check
 from products.services import IntakeResult, product_create_from_photos
 
 log = logging.getLogger(__name__)
@@ -105,17 +106,13 @@ def _move(path: Path, folder: Path) -> Path:
 
 def item_process(*, root: Path, item: InboxItem, owner) -> IntakeResult:
     """Turn one quiet item into a product and move its files out of the way."""
-    from django.conf import settings
-
     photos, oversize = [], []
     for path in item.photos:
         try:
-            size = path.stat().st_size
-            if size > settings.BOOMER_MAX_UPLOAD_BYTES:  # refused without reading it into memory
-                oversize.append((path.name, f"too large: {size / 1e6:.1f} MB, the limit is "
-                                            f"{settings.BOOMER_MAX_UPLOAD_BYTES / 1e6:.0f} MB"))
-                continue
+            photo_size_check(path.stat().st_size)
             photos.append((path.name, path.read_bytes()))
+        except PhotoRejected as exc:
+            oversize.append((path.name, str(exc)))
         except OSError as exc:
             photos.append((path.name, b""))
             log.warning("cannot read %s: %s", path, exc)

@@ -35,12 +35,17 @@ class CheckedPhoto:
     height: int
 
 
+def photo_size_check(size: int) -> None:
+    """Refuse an oversize file before anyone reads it into memory."""
+    cap = settings.BOOMER_MAX_UPLOAD_BYTES
+    if size > cap:
+        raise PhotoRejected(f"too large: {size / 1e6:.1f} MB, the limit is {cap / 1e6:.0f} MB")
+
+
 def photo_check(*, name: str, data: bytes) -> CheckedPhoto:
     if not data:
         raise PhotoRejected("empty file (0 bytes)")
-    cap = settings.BOOMER_MAX_UPLOAD_BYTES
-    if len(data) > cap:
-        raise PhotoRejected(f"too large: {len(data) / 1e6:.1f} MB, the limit is {cap / 1e6:.0f} MB")
+    photo_size_check(len(data))
     limit = settings.BOOMER_MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():

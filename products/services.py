@@ -83,6 +83,24 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes]], notes:
     return result
 
 
+def product_create_from_upload(*, owner, files, notes: str = "") -> IntakeResult:
+    """The API's intake: the inbox's checks, but all or nothing — one bad file refuses the
+    upload with a message naming that file, and no product is made."""
+    from products.photos import photo_size_check
+
+    photos = []
+    for upload in files:
+        name = (upload.name or "upload").rsplit("/", 1)[-1][:255]
+        try:
+            photo_size_check(upload.size)
+            data = upload.read()
+            photo_check(name=name, data=data)
+        except PhotoRejected as exc:
+            raise PhotoRejected(f"{name}: {exc}") from exc
+        photos.append((name, data))
+    return product_create_from_photos(owner=owner, photos=photos, notes=notes, source="api", priority="high")
+
+
 def _product_with_photo(*, owner, hashes: set[str]) -> Product | None:
     image = ProductImage.objects.filter(owner=owner, sha256__in=hashes).select_related("product").first()
     return image.product if image else None

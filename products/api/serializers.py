@@ -1,0 +1,115 @@
+"""Shapes only: the rules live in the services."""
+from decimal import Decimal
+
+from django.conf import settings
+from rest_framework import serializers
+
+from listings.models import ListingDraft, Platform, Policy
+from products.models import Product, ProductCondition, ProductImage
+
+
+class ImageOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["url", "width", "height", "original_name"]
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(obj.image.url) if request else obj.image.url
+
+
+class ConditionOut(serializers.ModelSerializer):
+    class Meta:
+        model = ProductCondition
+        fields = ["grade", "defects", "confidence", "reason"]
+
+
+class DraftOut(serializers.ModelSerializer):
+    class Meta:
+        model = ListingDraft
+        fields = ["platform", "title", "description", "price", "edited"]
+
+
+class ListingBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    platform = serializers.CharField()
+    status = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    listing_url = serializers.CharField(allow_blank=True)
+
+
+class PriceOut(serializers.Serializer):
+    recommended = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    currency = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    comps = serializers.DictField()
+
+
+class ProductOut(serializers.ModelSerializer):
+    images = ImageOut(many=True)
+    condition = serializers.SerializerMethodField()
+    price = serializers.SerializerMethodField()
+    drafts = DraftOut(many=True)
+    listings = ListingBrief(many=True)
+    unknowns = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = ["id", "sku", "stage", "failure_reason", "name", "brand", "model", "category", "barcode",
+                  "attributes", "notes", "unknowns", "condition", "price", "drafts", "listings", "images",
+                  "created_at", "updated_at"]
+
+    def get_condition(self, obj) -> ConditionOut(allow_null=True):
+        condition = getattr(obj, "condition", None)
+        return ConditionOut(condition).data if condition else None
+
+    def get_price(self, obj) -> PriceOut:
+        return PriceOut({"recommended": obj.recommended_price, "currency": obj.currency,
+                         "reason": obj.price_reason, "comps": obj.pricing or {}}).data
+
+    def get_unknowns(self, obj) -> list[str]:
+        return (obj.analysis or {}).get("unknowns", [])
+
+
+class ProductCreateIn(serializers.Serializer):
+    images = serializers.ListField(child=serializers.FileField(allow_empty_file=True), min_length=1,
+                                   help_text="One or several photos of one item.")
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000,
+                                  help_text='The seller\'s notes, e.g. "like new, small scratch on the back".')
+
+    def validate_images(self, files):
+        limit = settings.BOOMER_MAX_PHOTOS_PER_ITEM
+        if len(files) > limit:
+            raise serializers.ValidationError(f"too many files: {len(files)}, at most {limit} photos per item")
+        return files
+
+
+class ApproveIn(serializers.Serializer):
+    platforms = serializers.ListField(child=serializers.ChoiceField(choices=Platform.choices), min_length=1)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True,
+                                     min_value=Decimal("0.01"), help_text="Overrides every draft's price.")
+    policy = serializers.ChoiceField(choices=Policy.choices, default=Policy.BEST_EFFORT)
+
+
+class RejectIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class SimilarOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField()
+    title = serializers.CharField()
+    stage = serializers.CharField()
+    distance = serializers.FloatField()
+    sold_prices = serializers.ListField(child=serializers.DecimalField(max_digits=10, decimal_places=2))
+
+
+class EventOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    event_type = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    listing_id = serializers.IntegerField(allow_null=True)
+    data = serializers.DictField()
