@@ -86,11 +86,12 @@ class ProductAdmin(admin.ModelAdmin):
     list_per_page = 50
     raw_id_fields = ["owner"]
     readonly_fields = ["sku", "stage", "failure_reason", "source", "photos", "found", "comps",
-                       "recommended_price", "price_reason", "created_at", "updated_at"]
+                       "recommended_price", "price_reason", "similar", "history", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "photos"]}),
         ("Identity", {"fields": ["name", "brand", "model", "category", "barcode", "attributes", "notes", "found"]}),
-        ("Price", {"fields": ["recommended_price", "price_reason", "comps"]}),
+        ("Price", {"fields": ["recommended_price", "price_reason", "comps", "similar"]}),
+        ("History", {"fields": ["history"]}),
         ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     inlines = [ConditionInline, DraftInline, ListingInline]
@@ -153,15 +154,44 @@ class ProductAdmin(admin.ModelAdmin):
             format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", rows),
         )
 
+    @admin.display(description="similar past products")
+    def similar(self, obj):
+        from products.similarity import products_similar
+
+        neighbours = list(products_similar(product=obj, limit=5).defer("embedding").prefetch_related("listings"))
+        if not neighbours:
+            return "none yet"
+        rows = []
+        for n in neighbours:
+            sold = [str(item.sold_price or item.price) for item in n.listings.all() if item.status == "SOLD"]
+            rows.append((reverse("admin:products_product_change", args=[n.pk]), n.title, n.stage,
+                         f"{1 - float(n.distance):.0%}", ", ".join(sold) or "—"))
+        return format_html("<table><tr><th>product</th><th>stage</th><th>similarity</th><th>sold for</th></tr>{}</table>",
+                           format_html_join("", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>', rows))
+
+    @admin.display(description="history")
+    def history(self, obj):
+        events = obj.events.select_related("actor").order_by("created_at", "id")
+        rows = [(e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.event_type,
+                 f"{e.event_data.get('from', '')} → {e.event_data.get('to', '')}" if "to" in e.event_data
+                 else ", ".join(f"{k}: {v}" for k, v in e.event_data.items()),
+                 e.actor.get_username() if e.actor else "BOOMER", e.event_data.get("reason", ""))
+                for e in events]
+        return format_html("<table class='boomer-history'><tr><th>when</th><th>what</th><th>change</th><th>who</th>"
+                           "<th>why</th></tr>{}</table>",
+                           format_html_join("", "<tr>" + "<td>{}</td>" * 5 + "</tr>", rows)) if rows else "—"
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not ListingDraft:
             return super().save_formset(request, form, formset, change)
+        # Through the service, so an edited draft is marked as a person's and kept.
+        formset.new_objects, formset.deleted_objects, formset.changed_objects = [], [], []
         for draft_form in formset.forms:
-            if draft_form.instance.pk and draft_form.has_changed() and not draft_form.cleaned_data.get("DELETE"):
+            if draft_form.instance.pk and draft_form.has_changed():
                 data = draft_form.cleaned_data
                 draft_update(draft=draft_form.instance, title=data["title"], description=data["description"],
                              price=data["price"])
-        formset.save_m2m()
+                formset.changed_objects.append((draft_form.instance, draft_form.changed_data))
 
     # --- one product: buttons on its page -------------------------------------------------
     def get_urls(self):
