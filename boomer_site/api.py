@@ -1,7 +1,11 @@
 """What every API endpoint shares: paging, roles, and errors as 4xx JSON `{"detail": …}`."""
 from __future__ import annotations
 
+from datetime import timezone as dt_timezone
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -9,6 +13,19 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 REVIEWER_GROUP, SELLER_GROUP = "reviewer", "seller"
+
+
+class IdConverter:
+    """A database id in a URL: at most 18 digits, so no client can push a value past bigint
+    into a query (that would be a 500, not the 404 it deserves)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
 
 
 class Pagination(PageNumberPagination):
@@ -39,6 +56,10 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc), "stage": exc.stage}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, (ApprovalError, PhotoRejected)):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DataError):
+        # A value the database cannot hold (out of range, bad offset): the client's to fix.
+        return Response({"detail": f"a value is out of range: {str(exc).splitlines()[0]}"},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": "; ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
@@ -90,3 +111,15 @@ class ThrottleFirstMixin:
         self.perform_authentication(request)
         self.check_throttles(request)
         self.check_permissions(request)
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO date-time filter that hands PostgreSQL UTC: it refuses offsets past ±15:59."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(dt_timezone.utc)
+            except (OverflowError, ValueError) as exc:
+                raise DjangoValidationError(f"{self.field_name}: date out of range") from exc
+        return super().filter(qs, value)

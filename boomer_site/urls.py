@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from django.views.static import serve
 
 from boomer_site import views
+from boomer_site.auth_views import TokenObtainApi, TokenRefreshApi
+from boomer_site.api import IdConverter
+
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "BOOMER review desk"
 admin.site.site_title = "BOOMER"
@@ -16,11 +19,14 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", include("django_prometheus.urls")),
     path("admin/", admin.site.urls),
-    path("api/auth/token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
-    path("api/auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("api/auth/token/", TokenObtainApi.as_view(), name="token_obtain_pair"),
+    path("api/auth/token/refresh/", TokenRefreshApi.as_view(), name="token_refresh"),
     path("api/", include("products.api.urls")),
     path("api/", include("listings.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+
+handler404 = "boomer_site.views.not_found"
+handler500 = "boomer_site.views.server_error"

@@ -31,7 +31,7 @@ class ListingListApi(ThrottleFirstMixin, generics.ListAPIView):
             return Listing.objects.none()
         return listings_visible(user=self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(summary="List listings", responses={200: ListingOut(many=True), **errors(400, 401, 429)})
+    @extend_schema(summary="List listings", responses={200: ListingOut(many=True), **errors(400, 401, 404, 429)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -7,7 +7,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from boomer_site.api import ThrottleFirstMixin, errors
+from boomer_site.api import ThrottleFirstMixin, UtcDateTimeFilter, errors
 from listings.models import ListingStatus
 from listings.services import product_approve, product_reject, product_retry
 from products.api import serializers as s
@@ -22,8 +22,8 @@ class ProductFilter(filters.FilterSet):
     brand = filters.CharFilter(lookup_expr="iexact")
     category = filters.CharFilter(lookup_expr="icontains")
     barcode = filters.CharFilter()
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Product
@@ -49,7 +49,7 @@ class ProductListCreateApi(ThrottleFirstMixin, generics.ListAPIView):
             return Product.objects.none()
         return products_visible(user=self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(summary="List products", responses={200: s.ProductOut(many=True), **errors(400, 401, 429)})
+    @extend_schema(summary="List products", responses={200: s.ProductOut(many=True), **errors(400, 401, 404, 429)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
