@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 def inbox_owner():
     """The account that owns what is dropped in the inbox (BOOMER_INBOX_OWNER)."""
     User = get_user_model()
-    user, _ = User.objects.get_or_create(username=settings.BOOMER_INBOX_OWNER,
-                                         defaults={"is_active": True})
+    user, created = User.objects.get_or_create(username=settings.BOOMER_INBOX_OWNER, defaults={"is_active": True})
+    if created:
+        user.set_unusable_password()  # `make run` gives the admin account its password
+        user.save(update_fields=["password"])
     return user
 
 

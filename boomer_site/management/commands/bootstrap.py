@@ -1,5 +1,6 @@
 """What `make run` does before starting the processes: migrate, make sure an admin account and
 the inbox exist, and say where to log in."""
+import os
 import secrets
 
 from django.conf import settings
@@ -29,25 +30,19 @@ class Command(BaseCommand):
         self.stdout.write(f"  database  {where}; redis {settings.REDIS_BASE_URL}\n")
 
     def _admin(self):
+        """The admin account: BOOMER_ADMIN_PASSWORD if set, else a generated one kept in var/."""
         User = get_user_model()
         username = settings.BOOMER_INBOX_OWNER
         secret_file = settings.VAR_DIR / "admin_password"
-        password = settings.env.str("BOOMER_ADMIN_PASSWORD", default="")
-        user = User.objects.filter(username=username).first()
-        if user is None or not user.has_usable_password():
-            password = password or secrets.token_urlsafe(12)
-            user = user or User(username=username, email=f"{username}@localhost")
-            user.is_staff = user.is_superuser = user.is_active = True
+        wanted = os.environ.get("BOOMER_ADMIN_PASSWORD", "")
+        user = User.objects.filter(username=username).first() or User(username=username, email=f"{username}@localhost")
+        known = secret_file.read_text().strip() if secret_file.exists() else ""
+        password = wanted or known
+        if not password or not user.pk or not user.check_password(password):
+            password = wanted or (known if known and not user.pk else "") or secrets.token_urlsafe(12)
             user.set_password(password)
-            user.save()
-            secret_file.write_text(password)
-            secret_file.chmod(0o600)
-        elif password and not user.check_password(password):
-            user.set_password(password)
-            user.save()
-            secret_file.write_text(password)
-        elif secret_file.exists():
-            password = secret_file.read_text().strip()
-        else:
-            password = "(set before; run `manage.py changepassword %s` to change it)" % username
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.save()
+        secret_file.write_text(password)
+        secret_file.chmod(0o600)
         return username, password
