@@ -15,12 +15,13 @@ from boomer_site.celery import PRIORITY
 def pipeline_signature(product_id: int, priority: str = "medium"):
     from agents import tasks
 
-    options = {"priority": PRIORITY[priority]}
+    base = PRIORITY[priority]
     return chain(
-        tasks.vision_task.si(product_id).set(**options),
+        tasks.vision_task.si(product_id).set(priority=base),
         chord(
-            [tasks.condition_task.si(product_id).set(**options), tasks.market_task.si(product_id).set(**options)],
-            tasks.describe_task.si(product_id).set(**options),
+            [tasks.condition_task.si(product_id).set(priority=base - 1),
+             tasks.market_task.si(product_id).set(priority=base - 1)],
+            tasks.describe_task.si(product_id).set(priority=base - 2),
         ),
     )
 
@@ -42,7 +43,7 @@ def pipeline_resume(*, product, priority: str = "medium") -> None:
     elif product.stage == Stage.RESEARCHING:
         signature = pipeline_signature(product_id, priority).tasks[1]
     elif product.stage == Stage.OPTIMIZING:
-        signature = tasks.describe_task.si(product_id).set(priority=PRIORITY[priority])
+        signature = tasks.describe_task.si(product_id).set(priority=PRIORITY[priority] - 2)
     else:
         return
     transaction.on_commit(lambda: signature.apply_async())

@@ -7,7 +7,7 @@ from agents import services
 from boomer_site.tasking import boomer_task
 
 
-def _give_up(product_id, error):
+def _give_up(product_id, error, permanent=False):
     services.product_fail(product_id=product_id, error=error)
 
 

@@ -11,8 +11,11 @@ app = Celery("boomer_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 QUEUES = ("vision", "market", "listing", "default")
-# Redis priorities: 0 is served first (see CELERY_BROKER_TRANSPORT_OPTIONS priority_steps).
-PRIORITY = {"high": 0, "medium": 3, "low": 6}
+# Redis priorities: 0 is served first (CELERY_BROKER_TRANSPORT_OPTIONS priority_steps: one list
+# per level). Later pipeline steps run one level higher than the first, so items already under
+# way finish before new ones start (depth first): a batch of 50 then yields its first drafts
+# after seconds, not after every photo has been read.
+PRIORITY = {"high": 2, "medium": 5, "low": 8}
 
 # Each queue on its own exchange and key: bound to one shared key, every queue would get a copy.
 app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
@@ -21,12 +24,22 @@ app.conf.task_routes = {
     "agents.condition": {"queue": "vision"},
     "agents.market": {"queue": "market"},
     "agents.describe": {"queue": "listing"},
+    "marketplaces.publish": {"queue": "listing"},
+    "marketplaces.settle": {"queue": "listing"},
+    "marketplaces.withdraw": {"queue": "listing"},
+    "marketplaces.republish": {"queue": "listing"},
+    "marketplaces.sync_status": {"queue": "listing"},
 }
 app.conf.beat_schedule = {
     "purge-expired-market-data": {
         "task": "marketplaces.purge_expired_market_data",
         "schedule": crontab(minute=15, hour=3),
     },
+    **{f"sync-{platform}-status": {"task": "marketplaces.sync_platform", "args": (platform,), "schedule": 600.0}
+       for platform in ("ebay", "facebook", "mercari")},
+    "expire-listings": {"task": "marketplaces.expire_listings", "schedule": 900.0},
+    "retry-failed-listings": {"task": "marketplaces.retry_failed_listings", "schedule": 300.0},
+    "dead-letter-report": {"task": "marketplaces.dead_letter_report", "schedule": crontab(minute=0, hour=7)},
     "resume-stalled-products": {
         "task": "agents.resume_stalled",
         "schedule": 300.0,

@@ -35,7 +35,10 @@ def is_permanent(exc: BaseException) -> bool:
     return bool(getattr(exc, "permanent", False))
 
 
-def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, **options):
+def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise_on_give_up: bool = True,
+                **options):
+    """`raise_on_give_up=False` for chord headers whose failure is recorded by `give_up`: the
+    chord's callback must still run (a raised header error would cancel it)."""
     def decorate(func):
         @shared_task(
             bind=True, name=name, queue=queue, acks_late=True, reject_on_worker_lost=True,
@@ -55,8 +58,10 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, **opt
                     raise self.retry(exc=exc, countdown=countdown)
                 _dead_letter(self, args, kwargs, exc, attempt + 1)
                 if give_up is not None:
-                    give_up(*args, error=_describe(exc), **kwargs)
-                raise
+                    give_up(*args, error=_describe(exc), permanent=is_permanent(exc), **kwargs)
+                if raise_on_give_up:
+                    raise
+                return None
 
         return task
 

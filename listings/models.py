@@ -62,7 +62,11 @@ class Listing(ConcurrentTransitionMixin, models.Model):
     external_id = models.CharField(max_length=100, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     status = FSMField(default=ListingStatus.DRAFT, choices=ListingStatus.choices, protected=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True, help_text="Why it is waiting or failed, for the reviewer.")
+    failure_permanent = models.BooleanField(default=False, help_text="The platform refused it: retrying cannot help.")
+    attempts = models.PositiveIntegerField(default=0)
+    screenshot = models.FileField(upload_to="listing-failures/", blank=True,
+                                  help_text="What the browser showed when an automated listing failed.")
     sold_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     sold_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
@@ -77,7 +81,8 @@ class Listing(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.get_platform_display()}: {self.title}"
 
-    @transition(field=status, source=[ListingStatus.DRAFT, ListingStatus.FAILED], target=ListingStatus.PUBLISHING)
+    @transition(field=status, source=[ListingStatus.DRAFT, ListingStatus.FAILED, ListingStatus.WITHDRAWN],
+                target=ListingStatus.PUBLISHING)
     def start_publishing(self, by=None, reason=""):
         pass
 
@@ -118,3 +123,6 @@ class AnalyticsEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.event_data}"
+
+
+from listings.models_notifications import Notification, SellerProfile  # noqa: E402,F401

@@ -38,13 +38,15 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
                                  reason=f"approved for {', '.join(chosen)} ({policy})")
     for platform in chosen:
         draft = drafts.get(platform)
-        Listing.objects.create(
-            product=product, platform=platform, policy=policy,
-            title=draft.title if draft else product.title,
-            description=draft.description if draft else "",
-            price=price if price is not None else draft.price,
-            currency=product.currency,
-        )
+        # A product sent back to review keeps its listing rows: they are reused, not doubled.
+        Listing.objects.update_or_create(product=product, platform=platform, defaults={
+            "policy": policy, "title": draft.title if draft else product.title,
+            "description": draft.description if draft else "",
+            "price": price if price is not None else draft.price, "currency": product.currency,
+        })
+    from marketplaces.saga import publish_saga_start
+
+    publish_saga_start(product=product, platforms=chosen)
     return product
 
 

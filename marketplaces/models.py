@@ -20,3 +20,4 @@ class MarketData(models.Model):
 
     def __str__(self):
         return f"{self.platform} {self.product_hash[:10]} {self.condition}"
+from marketplaces.models_credentials import MarketplaceAccount  # noqa

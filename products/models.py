@@ -109,6 +109,10 @@ class Product(ConcurrentTransitionMixin, models.Model):
     def reject(self, by=None, reason=""):
         pass
 
+    @transition(field=stage, source=Stage.PUBLISHING, target=Stage.PENDING)
+    def return_to_review(self, by=None, reason=""):
+        """Nothing stayed live (all-or-nothing compensated, or every platform refused)."""
+
     @transition(field=stage, source=Stage.PUBLISHING, target=Stage.PUBLISHED)
     def mark_published(self, by=None, reason=""):
         pass

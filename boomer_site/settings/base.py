@@ -154,10 +154,10 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_DEFAULT_PRIORITY = 3
+CELERY_TASK_DEFAULT_PRIORITY = 5
 # Redis emulates priorities with one list per step; 0 is served first.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "priority_steps": [0, 3, 6, 9],
+    "priority_steps": list(range(10)),
     "sep": ":",
     "queue_order_strategy": "priority",
     # A message taken by a worker that died is handed out again after this many seconds.
@@ -183,6 +183,8 @@ BOOMER_MAX_UPLOAD_BYTES = env.int("BOOMER_MAX_UPLOAD_BYTES", default=25 * 1024 *
 BOOMER_MAX_IMAGE_PIXELS = env.int("BOOMER_MAX_IMAGE_PIXELS", default=60_000_000)
 BOOMER_MAX_PHOTOS_PER_ITEM = env.int("BOOMER_MAX_PHOTOS_PER_ITEM", default=24)
 BOOMER_CURRENCY = env.str("BOOMER_CURRENCY", default="USD")
+BOOMER_LISTING_DAYS = env.int("BOOMER_LISTING_DAYS", default=30)
+BOOMER_PUBLIC_BASE_URL = env.str("BOOMER_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 BOOMER_PLATFORMS = ("ebay", "facebook", "mercari")
 BOOMER_MARKET_DATA_TTL_DAYS = env.int("BOOMER_MARKET_DATA_TTL_DAYS", default=7)
 
@@ -239,6 +241,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
 
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="BOOMER <boomer@localhost>")
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk

@@ -9,7 +9,7 @@ from boomer_site.api import ThrottleFirstMixin, errors
 from listings.api.serializers import ListingOut, MarkSoldIn
 from listings.models import Listing, ListingStatus, Platform
 from listings.selectors import listings_visible
-from listings.services import listing_mark_sold
+from marketplaces.saga import listing_sold
 
 
 class ListingFilter(filters.FilterSet):
@@ -43,11 +43,11 @@ class ListingDetailApi(ThrottleFirstMixin, APIView):
 
 
 class ListingMarkSoldApi(ThrottleFirstMixin, APIView):
-    @extend_schema(summary="Record a sale: the listing and its product become SOLD", request=MarkSoldIn,
+    @extend_schema(summary="Record a sale: the listing and its product become SOLD, every other copy is ended", request=MarkSoldIn,
                    responses={200: ListingOut, **errors(400, 401, 404, 409, 429)})
     def post(self, request, pk: int):
         listing = get_object_or_404(listings_visible(user=request.user), pk=pk)
         data = MarkSoldIn(data=request.data)
         data.is_valid(raise_exception=True)
-        listing_mark_sold(listing_id=listing.pk, by=request.user, price=data.validated_data.get("price"))
+        listing_sold(listing_id=listing.pk, by=request.user, price=data.validated_data.get("price"))
         return Response(ListingOut(listings_visible(user=request.user).get(pk=pk)).data)

@@ -19,6 +19,7 @@ ALLOWED = {
     ("approve", Stage.PENDING): Stage.PUBLISHING,
     ("reject", Stage.PENDING): Stage.REJECTED,
     ("mark_published", Stage.PUBLISHING): Stage.PUBLISHED,
+    ("return_to_review", Stage.PUBLISHING): Stage.PENDING,
     ("activate", Stage.PUBLISHED): Stage.ACTIVE,
     ("mark_sold", Stage.PUBLISHED): Stage.SOLD,
     ("mark_sold", Stage.ACTIVE): Stage.SOLD,

@@ -44,8 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--platform", choices=settings.BOOMER_PLATFORMS)
         parser.add_argument("--status", type=str.upper, choices=ListingStatus.values)
         parser.add_argument("--owner", metavar="USERNAME", help="only listings of this seller's products")
-        parser.add_argument("--since", type=_moment, metavar="DATE", help="created on or after (ISO date or date-time)")
-        parser.add_argument("--until", type=_moment, metavar="DATE", help="created on or before (ISO date or date-time)")
+        parser.add_argument("--since", type=_moment, metavar="DATE",
+                            help="created on or after (ISO date or date-time)")
+        parser.add_argument("--until", type=_moment, metavar="DATE",
+                            help="created on or before (ISO date or date-time)")
         parser.add_argument("--output", metavar="PATH", help="file to write (default: stdout)")
 
     def handle(self, *args, fmt, platform, status, owner, since, until, output, **options):

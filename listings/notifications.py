@@ -1,0 +1,83 @@
+"""Telling the seller: email through Django's backend and an optional signed webhook.
+
+`notification_create` is idempotent per event (a unique `event_key`), and the task sends each
+channel at most once, so a redelivered message or a retry never repeats a message.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from listings.models import Listing, ListingStatus, Notification, SellerProfile
+
+log = logging.getLogger(__name__)
+
+SUBJECTS = {
+    Notification.Kind.PUBLISHED: "Live: {title}",
+    Notification.Kind.PARTLY_FAILED: "Partly published: {title}",
+    Notification.Kind.SOLD: "Sold: {title}",
+    Notification.Kind.EXPIRED: "Expired: {title}",
+}
+
+
+def notification_create(*, product, kind: str, event_key: str, context: dict | None = None) -> Notification | None:
+    """Write the message for one event and queue its sending; None if that event was told already."""
+    listings = list(product.listings.all())
+    context = {"seller": product.owner.get_full_name() or product.owner.get_username(), "product": product,
+               "live": [item for item in listings if item.status == ListingStatus.LIVE],
+               "failed": [item for item in listings if item.status == ListingStatus.FAILED],
+               **(context or {})}
+    body = render_to_string(f"notifications/{kind}.txt", context)
+    payload = {"event": kind, "product": {"id": product.pk, "sku": product.sku, "title": product.title},
+               "listings": [{"platform": item.platform, "status": item.status, "url": item.listing_url,
+                             "price": str(item.price) if item.price is not None else None,
+                             "sold_price": str(item.sold_price) if item.sold_price is not None else None}
+                            for item in listings]}
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(
+                owner=product.owner, product=product, kind=kind, event_key=event_key,
+                subject=SUBJECTS[kind].format(title=product.title)[:255], body=body, payload=payload)
+    except IntegrityError:
+        return None
+    from listings.tasks import notification_send_task
+
+    transaction.on_commit(lambda: notification_send_task.delay(note.pk))
+    return note
+
+
+def webhook_signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def notification_send(*, notification_id: int) -> None:
+    with transaction.atomic():
+        note = Notification.objects.select_for_update().select_related("owner").get(pk=notification_id)
+        if note.email_sent_at is None and note.owner.email:
+            send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [note.owner.email])
+            note.email_sent_at = timezone.now()
+            note.save(update_fields=["email_sent_at"])
+    profile = SellerProfile.objects.filter(user_id=note.owner_id).exclude(webhook_url="").first()
+    if profile is None or note.webhook_sent_at is not None:
+        return
+    body = json.dumps({**note.payload, "notification_id": note.pk, "event_key": note.event_key},
+                      sort_keys=True).encode()
+    headers = {"Content-Type": "application/json", "X-Boomer-Event": note.kind,
+               "X-Boomer-Signature": webhook_signature(profile.webhook_secret, body),
+               "Idempotency-Key": note.event_key}
+    response = requests.post(profile.webhook_url, data=body, headers=headers, timeout=10)
+    note.webhook_status = f"HTTP {response.status_code}"
+    if response.status_code >= 500 or response.status_code == 429:
+        note.save(update_fields=["webhook_status"])
+        raise RuntimeError(f"webhook answered {response.status_code}")  # retried with backoff
+    note.webhook_sent_at = timezone.now()
+    note.save(update_fields=["webhook_sent_at", "webhook_status"])

@@ -1,0 +1,43 @@
+"""Marketplace adapters: one module per platform on a shared base (base.py).
+
+`adapter_for(platform, credentials=...)` picks the class from the kind→class registry,
+which the `BOOMER_ADAPTERS` setting (platform → dotted class path) overrides, e.g. to send
+every platform to the CSV export: {"ebay": "marketplaces.adapters.file_export.FileExportAdapter"}.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from django.utils.module_loading import import_string
+
+from marketplaces.credentials import install_log_filter
+
+from .base import (  # noqa: F401
+    AdapterError, ListingData, ListingState, MarketplaceAdapter, Media, PublishResult, conf,
+)
+
+install_log_filter()  # no secret from an adapter's log lines, whoever configured logging
+
+DEFAULT_ADAPTERS = {
+    "ebay": "marketplaces.adapters.ebay.EbayAdapter",
+    "facebook": "marketplaces.adapters.facebook.FacebookAdapter",
+    "mercari": "marketplaces.adapters.mercari.MercariAdapter",
+    "file": "marketplaces.adapters.file_export.FileExportAdapter",
+}
+
+
+def adapter_class(platform: str) -> type[MarketplaceAdapter]:
+    registry = {**DEFAULT_ADAPTERS, **(conf("BOOMER_ADAPTERS", None) or {})}
+    try:
+        return import_string(registry[platform])
+    except KeyError:
+        raise AdapterError(f"No adapter for platform {platform!r}", permanent=True) from None
+
+
+def adapter_for(platform: str, *, credentials: dict,
+                on_credentials_change: Callable[[dict], None] | None = None) -> MarketplaceAdapter:
+    """The adapter for `platform`. `on_credentials_change(new)` is called when the adapter
+    renewed something worth keeping (e.g. Mercari's browser session after a fresh login)."""
+    return adapter_class(platform)(
+        credentials=credentials, platform=platform, on_credentials_change=on_credentials_change,
+    )

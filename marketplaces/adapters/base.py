@@ -1,0 +1,155 @@
+"""The one interface every marketplace adapter implements, and the values it trades in.
+
+Adapters never touch the database or Celery: they take a Listing (read once into a plain
+`ListingData`), talk to the platform, and either return a value or raise `AdapterError`.
+The publish saga decides what to do with the error (`permanent` → give up, else retry,
+honouring `retry_after`).
+"""
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Callable, Literal
+
+from django.conf import settings
+
+
+def conf(name: str, default: Any = None) -> Any:
+    """A setting: Django settings first, then the environment, then `default`."""
+    value = getattr(settings, name, None)
+    if value is None or value == "":
+        value = os.environ.get(name) or None
+    return default if value is None else value
+
+
+class AdapterError(Exception):
+    """Anything a platform call can fail with. `permanent` decides whether a retry can help.
+
+    429 → retryable with `retry_after` (seconds, from Retry-After); 5xx, timeouts and
+    connection errors → retryable; 4xx validation → permanent; 401 → the adapter refreshes
+    its token once, then retryable. `details` carries extras for the caller (e.g. the
+    storage name of a failure screenshot under "screenshot").
+    """
+
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None,
+                 status: int | None = None, details: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.status = status
+        self.details = details or {}
+
+    def __repr__(self):
+        return f"AdapterError({self.message!r}, permanent={self.permanent}, retry_after={self.retry_after})"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    external_id: str
+    listing_url: str
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListingState:
+    status: Literal["LIVE", "SOLD", "ENDED", "UNKNOWN"]
+    sold_price: Decimal | None = None
+    sold_at: datetime | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class Media:
+    """One photo: a public URL (eBay, Facebook fetch it themselves) and a lazy bytes loader
+    (Mercari uploads the file through the browser)."""
+
+    url: str
+    load: Callable[[], bytes]
+    filename: str = "photo.jpg"
+    content_type: str = "image/jpeg"
+    _data: bytes | None = field(default=None, repr=False)
+
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = self.load()
+        return self._data
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, url: str = "", filename: str = "photo.jpg",
+                   content_type: str = "image/jpeg") -> "Media":
+        return cls(url=url, load=lambda: data, filename=filename, content_type=content_type, _data=data)
+
+
+@dataclass(frozen=True)
+class ListingData:
+    """What adapters need from a Listing, read once so no adapter queries the database
+    (Playwright's sync API runs an event loop, inside which the ORM refuses to work)."""
+
+    sku: str
+    title: str
+    description: str
+    price: Decimal
+    currency: str
+    grade: str  # products.Grade value or ""
+    brand: str
+    category: str
+    idempotency_key: str
+    external_id: str = ""
+    listing_url: str = ""
+    created_at: datetime | None = None
+
+    @classmethod
+    def of(cls, listing) -> "ListingData":
+        if isinstance(listing, ListingData):
+            return listing
+        product = listing.product
+        try:
+            grade = product.condition.grade or ""
+        except Exception:  # no ProductCondition row yet
+            grade = ""
+        price = listing.price if listing.price is not None else product.recommended_price
+        if price is None:
+            raise AdapterError("The listing has no price", permanent=True)
+        return cls(
+            sku=product.sku, title=listing.title, description=listing.description or "",
+            price=Decimal(price), currency=listing.currency or "USD", grade=grade,
+            brand=product.brand or "", category=product.category or "",
+            idempotency_key=str(listing.idempotency_key), external_id=listing.external_id or "",
+            listing_url=listing.listing_url or "", created_at=listing.created_at,
+        )
+
+
+class MarketplaceAdapter(ABC):
+    """publish is idempotent (a second call never makes a second live copy); withdraw is
+    idempotent (already gone = success); fetch_status never changes anything."""
+
+    platform: str = ""
+
+    def __init__(self, *, credentials: dict, platform: str | None = None,
+                 on_credentials_change: Callable[[dict], None] | None = None):
+        self.credentials = dict(credentials or {})
+        if platform:
+            self.platform = platform
+        self.on_credentials_change = on_credentials_change
+
+    def __repr__(self):  # never the credentials
+        return f"<{type(self).__name__} platform={self.platform}>"
+
+    @abstractmethod
+    def publish(self, listing, media: list[Media]) -> PublishResult: ...
+
+    @abstractmethod
+    def withdraw(self, listing) -> None: ...
+
+    @abstractmethod
+    def fetch_status(self, listing) -> ListingState: ...
+
+    def _credential(self, name: str) -> str:
+        value = self.credentials.get(name)
+        if not value:
+            raise AdapterError(f"{self.platform} credentials lack {name!r}: reconnect the account", permanent=True)
+        return value

@@ -1,0 +1,261 @@
+"""eBay through the Sell Inventory API: inventory_item (PUT by SKU) → offer → publishOffer.
+
+Idempotent by construction: the SKU is the product's (stable) SKU, the inventory item is a
+PUT, and an existing offer for the SKU is reused (already PUBLISHED → its listingId is the
+answer) before one is created. Sales are read from the Fulfillment API.
+
+Credentials: client_id, client_secret, refresh_token; optional scope, marketplace_id
+(EBAY_US), category_id, fulfillment_policy_id, payment_policy_id, return_policy_id,
+merchant_location_key, content_language (en-US).
+Settings: EBAY_API_URL (https://api.ebay.com; the sandbox is https://api.sandbox.ebay.com),
+EBAY_AUTH_URL (defaults to EBAY_API_URL), EBAY_WEB_URL (https://www.ebay.com).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta, timezone as dt_timezone
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.core.cache import cache
+
+from . import transport
+from .base import AdapterError, ListingData, ListingState, MarketplaceAdapter, Media, PublishResult, conf
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCOPE = " ".join([
+    "https://api.ebay.com/oauth/api_scope/sell.inventory",
+    "https://api.ebay.com/oauth/api_scope/sell.fulfillment",
+])
+# BOOMER grade → eBay ConditionEnum. A blank grade is refused: we do not guess a condition.
+CONDITIONS = {
+    "NEW": "NEW",
+    "LIKE_NEW": "LIKE_NEW",
+    "GOOD": "USED_GOOD",
+    "FAIR": "USED_ACCEPTABLE",
+    "POOR": "FOR_PARTS_OR_NOT_WORKING",
+}
+MAX_TITLE = 80
+INVENTORY = "/sell/inventory/v1"
+
+
+def describe_error(response) -> str:
+    """eBay's error JSON {"errors": [{errorId, domain, category, message, longMessage}]}."""
+    body = transport.json_or_empty(response)
+    errors = body.get("errors") or []
+    if not errors:
+        return (response.text or response.reason or "")[:300]
+    parts = []
+    for err in errors[:5]:
+        text = err.get("longMessage") or err.get("message") or "error"
+        parts.append(f"[{err.get('errorId', '?')} {err.get('category', '')}] {text}".replace("  ", " "))
+    return "; ".join(parts)
+
+
+class EbayAdapter(MarketplaceAdapter):
+    platform = "ebay"
+    service = "eBay"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.api_url = str(conf("EBAY_API_URL", "https://api.ebay.com")).rstrip("/")
+        self.auth_url = str(conf("EBAY_AUTH_URL", self.api_url)).rstrip("/")
+        self.web_url = str(conf("EBAY_WEB_URL", "https://www.ebay.com")).rstrip("/")
+        self.http = transport.session()
+
+    # --- OAuth -------------------------------------------------------------------------
+    def _token_key(self) -> str:
+        ident = f"{self.auth_url}|{self.credentials.get('client_id')}|{self.credentials.get('refresh_token')}"
+        return "ebay:token:" + hashlib.sha256(ident.encode()).hexdigest()[:32]
+
+    def _access_token(self, *, fresh: bool = False) -> str:
+        key = self._token_key()
+        if not fresh:
+            token = cache.get(key)
+            if token:
+                return token
+        response = transport.send(
+            self.http, "POST", f"{self.auth_url}/identity/v1/oauth2/token", service=self.service,
+            describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
+            auth=(self._credential("client_id"), self._credential("client_secret")),
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": self._credential("refresh_token"),
+                "scope": self.credentials.get("scope") or DEFAULT_SCOPE,
+            },
+        )
+        if response.status_code == 401:
+            raise AdapterError("eBay refused the app credentials (client id/secret): reconnect the account",
+                               permanent=True, status=401)
+        body = transport.json_or_empty(response)
+        token = body.get("access_token")
+        if not token:
+            raise AdapterError("eBay's token answer had no access_token", permanent=False)
+        ttl = max(30, int(body.get("expires_in", 7200)) - 60)
+        cache.set(key, token, ttl)
+        return token
+
+    def _call(self, method: str, path: str, **kwargs):
+        """One API call with the cached token; on 401 a fresh token once, then retryable."""
+        headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
+        for attempt in (0, 1):
+            token = self._access_token(fresh=attempt == 1)
+            response = transport.send(
+                self.http, method, f"{self.api_url}{path}", service=self.service, describe=describe_error,
+                headers={**headers, "Authorization": f"Bearer {token}"}, **kwargs,
+            )
+            if response.status_code != 401:
+                return response
+            cache.delete(self._token_key())
+        raise AdapterError(f"eBay refused a fresh access token: {describe_error(response)}",
+                           permanent=False, status=401)
+
+    # --- publish -------------------------------------------------------------------------
+    def publish(self, listing, media: list[Media]) -> PublishResult:
+        data = ListingData.of(listing)
+        self._put_inventory_item(data, media)
+        offer = self._offer_for(data.sku)
+        if offer and offer.get("status") == "PUBLISHED" and (offer.get("listing") or {}).get("listingId"):
+            return self._result(offer["listing"]["listingId"], offer["offerId"], reused=True)
+        body = self._offer_body(data)
+        if offer:
+            offer_id = offer["offerId"]
+            self._call("PUT", f"{INVENTORY}/offer/{quote(offer_id)}", json=body, headers=self._content_headers())
+        else:
+            created = self._call("POST", f"{INVENTORY}/offer", json=body, headers=self._content_headers())
+            offer_id = transport.json_or_empty(created).get("offerId")
+            if not offer_id:
+                raise AdapterError("eBay created an offer but returned no offerId", permanent=False)
+        published = transport.json_or_empty(self._call("POST", f"{INVENTORY}/offer/{quote(offer_id)}/publish"))
+        listing_id = published.get("listingId")
+        if not listing_id:
+            raise AdapterError("eBay published the offer but returned no listingId", permanent=False)
+        return self._result(listing_id, offer_id, reused=False, warnings=published.get("warnings"))
+
+    def _result(self, listing_id: str, offer_id: str, **extra) -> PublishResult:
+        return PublishResult(
+            external_id=str(listing_id), listing_url=f"{self.web_url}/itm/{listing_id}",
+            raw={"offerId": offer_id, "listingId": listing_id, **{k: v for k, v in extra.items() if v is not None}},
+        )
+
+    def _content_headers(self) -> dict:
+        return {"Content-Type": "application/json",
+                "Content-Language": self.credentials.get("content_language", "en-US")}
+
+    def _put_inventory_item(self, data: ListingData, media: list[Media]) -> None:
+        condition = (self.credentials.get("condition_map") or CONDITIONS).get(data.grade)
+        if not condition:
+            raise AdapterError("eBay needs a condition: grade the item before publishing", permanent=True)
+        urls = [m.url for m in media if m.url]
+        if not urls:
+            raise AdapterError("eBay needs at least one public photo URL (set BOOMER_PUBLIC_MEDIA_URL)",
+                               permanent=True)
+        aspects = {"Brand": [data.brand]} if data.brand else {}
+        body = {
+            "product": {"title": data.title[:MAX_TITLE], "description": data.description,
+                        "imageUrls": urls[:24], "aspects": aspects},
+            "condition": condition,
+            "availability": {"shipToLocationAvailability": {"quantity": 1}},
+        }
+        self._call("PUT", f"{INVENTORY}/inventory_item/{quote(data.sku, safe='')}", json=body,
+                   headers=self._content_headers())
+
+    def _offer_body(self, data: ListingData) -> dict:
+        creds = self.credentials
+        body = {
+            "sku": data.sku,
+            "marketplaceId": creds.get("marketplace_id", "EBAY_US"),
+            "format": "FIXED_PRICE",
+            "availableQuantity": 1,
+            "categoryId": str(creds.get("category_id", "")) or None,
+            "listingDescription": data.description or data.title,
+            "pricingSummary": {"price": {"value": f"{data.price:.2f}", "currency": data.currency}},
+            "listingPolicies": {
+                "fulfillmentPolicyId": creds.get("fulfillment_policy_id"),
+                "paymentPolicyId": creds.get("payment_policy_id"),
+                "returnPolicyId": creds.get("return_policy_id"),
+            },
+            "merchantLocationKey": creds.get("merchant_location_key"),
+        }
+        body["listingPolicies"] = {k: v for k, v in body["listingPolicies"].items() if v}
+        return {k: v for k, v in body.items() if v not in (None, {}, "")}
+
+    def _offers(self, sku: str) -> list[dict]:
+        try:
+            response = self._call("GET", f"{INVENTORY}/offer", params={"sku": sku})
+        except AdapterError as exc:
+            if exc.status == 404:  # eBay answers 404 when the SKU has no offer
+                return []
+            raise
+        return transport.json_or_empty(response).get("offers") or []
+
+    def _offer_for(self, sku: str) -> dict | None:
+        offers = [o for o in self._offers(sku) if o.get("format", "FIXED_PRICE") == "FIXED_PRICE"]
+        published = [o for o in offers if o.get("status") == "PUBLISHED"]
+        return (published or offers or [None])[0]
+
+    # --- withdraw ------------------------------------------------------------------------
+    def withdraw(self, listing) -> None:
+        data = ListingData.of(listing)
+        offer = self._offer_for(data.sku)
+        if not offer or offer.get("status") != "PUBLISHED":
+            return  # nothing live: already withdrawn
+        try:
+            self._call("POST", f"{INVENTORY}/offer/{quote(offer['offerId'])}/withdraw")
+        except AdapterError as exc:
+            if exc.status == 404:
+                return
+            raise
+
+    # --- status --------------------------------------------------------------------------
+    def fetch_status(self, listing) -> ListingState:
+        data = ListingData.of(listing)
+        sale = self._find_sale(data)
+        if sale:
+            return sale
+        offer = self._offer_for(data.sku)
+        if not offer:
+            return ListingState("UNKNOWN", raw={})
+        listing_info = offer.get("listing") or {}
+        if offer.get("status") != "PUBLISHED":
+            return ListingState("ENDED", raw=offer)
+        if listing_info.get("listingStatus") in ("ENDED", "OUT_OF_STOCK", "INACTIVE"):
+            sold = int(listing_info.get("soldQuantity") or 0) > 0
+            return ListingState("SOLD" if sold else "ENDED", raw=offer)
+        return ListingState("LIVE", raw=offer)
+
+    def _find_sale(self, data: ListingData) -> ListingState | None:
+        since = (data.created_at or datetime.now(dt_timezone.utc)) - timedelta(days=1)
+        since = max(since, datetime.now(dt_timezone.utc) - timedelta(days=89))
+        params = {"filter": f"creationdate:[{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}..]", "limit": 200}
+        path = "/sell/fulfillment/v1/order"
+        for _page in range(10):
+            body = transport.json_or_empty(self._call("GET", path, params=params))
+            for order in body.get("orders") or []:
+                if (order.get("cancelStatus") or {}).get("cancelState") == "CANCELED":
+                    continue
+                for item in order.get("lineItems") or []:
+                    ours = item.get("sku") == data.sku or (
+                        data.external_id and str(item.get("legacyItemId")) == data.external_id)
+                    if ours:
+                        cost = item.get("lineItemCost") or item.get("total") or {}
+                        return ListingState(
+                            "SOLD", sold_price=Decimal(cost["value"]) if cost.get("value") else None,
+                            sold_at=_parse_time(order.get("creationDate")), raw=order,
+                        )
+            nxt = body.get("next")
+            if not nxt:
+                return None
+            path, params = nxt.replace(self.api_url, ""), None
+        return None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,0 +1,82 @@
+"""Contract servers started per test, settings pointed at them, and a listing with a photo."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from marketplaces.adapters import Media, adapter_for
+from products.samples import make_product_photo
+from tests.contract_servers import EbayServer, FacebookServer, MercariServer
+from tests.factories import listing_make, product_make
+
+
+@pytest.fixture
+def ebay_server(settings):
+    with EbayServer() as server:
+        settings.EBAY_API_URL = server.url
+        settings.EBAY_AUTH_URL = server.url
+        settings.EBAY_WEB_URL = "https://www.ebay.com"
+        settings.BOOMER_MARKETPLACE_TIMEOUT = 2
+        yield server
+
+
+@pytest.fixture
+def ebay_credentials(ebay_server):
+    return {"client_id": ebay_server.client_id, "client_secret": ebay_server.client_secret,
+            "refresh_token": ebay_server.refresh_token, "category_id": "112529", "fulfillment_policy_id": "F-1",
+            "payment_policy_id": "P-1", "return_policy_id": "R-1", "merchant_location_key": "home"}
+
+
+@pytest.fixture
+def ebay(ebay_credentials):
+    return adapter_for("ebay", credentials=ebay_credentials)
+
+
+@pytest.fixture
+def facebook_server(settings):
+    with FacebookServer() as server:
+        settings.FACEBOOK_GRAPH_URL = server.url + "/v19.0"
+        settings.FACEBOOK_BATCH_POLL_SECONDS = 0.05
+        settings.FACEBOOK_BATCH_TIMEOUT_SECONDS = 5
+        settings.BOOMER_MARKETPLACE_TIMEOUT = 2
+        yield server
+
+
+@pytest.fixture
+def facebook(facebook_server):
+    return adapter_for("facebook", credentials={"access_token": facebook_server.access_token,
+                                                "catalog_id": facebook_server.catalog_id})
+
+
+@pytest.fixture
+def mercari_server(settings):
+    with MercariServer() as server:
+        settings.MERCARI_URL = server.url
+        settings.MERCARI_TIMEOUT_MS = 5000
+        yield server
+
+
+@pytest.fixture
+def mercari_credentials(mercari_server):
+    return {"email": mercari_server.email, "password": mercari_server.password}
+
+
+@pytest.fixture
+def listing(owner):
+    product = product_make(owner=owner, brand="Sony", model="WH-1000XM4")
+    return listing_make(product=product, platform="ebay", status="PUBLISHING", price="120.00")
+
+
+@pytest.fixture
+def photo() -> bytes:
+    return make_product_photo(None, label="Sony WH-1000XM4", ean13=None, size=(400, 300), seed=7)
+
+
+@pytest.fixture
+def media(photo, listing):
+    return [Media.from_bytes(photo, url=f"https://media.example.com/{listing.product.sku}/1.jpg", filename="1.jpg")]
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
