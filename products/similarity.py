@@ -9,7 +9,7 @@ from products.models import Product
 
 def product_embedding_text(*, name, brand, model, category, notes="", text_read=()) -> str:
     """The text a product is embedded from: identity first, then what was read on it."""
-    parts = [name or "", brand or "", model or "", category or "", notes or "", " ".join(text_read)[:500]]
+    parts = [name or "", brand or "", model or "", category or "", notes or "", " ".join(text_read or ())[:500]]
     return " | ".join(p.strip() for p in parts if p and p.strip())
 
 

@@ -39,7 +39,14 @@ def test_upload_poll_approve_list(api, people, celery_worker):
     assert approved.status_code == 200, approved.text
     assert approved.json()["stage"] == "PUBLISHING"
     ebay = client.get("/api/listings/", params={"platform": "ebay"}).json()
-    assert [(item["product_id"], item["status"], item["price"]) for item in ebay["results"]] == [
-        (product["id"], "DRAFT", "39.99")]
-    assert client.get("/api/listings/", params={"status": "DRAFT"}).json()["count"] == 2
+    assert [(item["product_id"], item["price"]) for item in ebay["results"]] == [(product["id"], "39.99")]
     assert client.get("/api/listings/", params={"platform": "mercari"}).json()["count"] == 0
+
+    # This seller connected no marketplace account: publishing is refused for good, the reason
+    # is on each listing, and the product comes back for review instead of hanging.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and client.get(f"/api/products/{product['id']}/").json()["stage"] != "PENDING":
+        time.sleep(0.5)
+    failed = client.get("/api/listings/", params={"status": "FAILED"}).json()["results"]
+    assert {item["platform"] for item in failed} == {"ebay", "facebook"}
+    assert all("account connected" in item["last_error"] for item in failed)
