@@ -83,10 +83,17 @@ def vision_run(*, product_id: int) -> None:
     _timed(product, "vision", started)
 
 
-def condition_run(*, product_id: int) -> None:
+def _researching(product_id: int, agent: str) -> Product | None:
+    """The product if research is still due, else None (a late or repeated message)."""
     product = Product.objects.get(pk=product_id)
     if product.stage != Stage.RESEARCHING:
-        log.info("condition: product %s is %s, nothing to do", product_id, product.stage)
+        log.info("%s: product %s is %s, nothing to do", agent, product_id, product.stage)
+        return None
+    return product
+
+
+def condition_run(*, product_id: int) -> None:
+    if (product := _researching(product_id, "condition")) is None:
         return
     started = time.perf_counter()
     report = provider_get().assess_condition(photos=[], notes=product.notes, analysis=product.analysis or {})
@@ -99,9 +106,7 @@ def condition_run(*, product_id: int) -> None:
 
 
 def market_run(*, product_id: int) -> None:
-    product = Product.objects.get(pk=product_id)
-    if product.stage != Stage.RESEARCHING:
-        log.info("market: product %s is %s, nothing to do", product_id, product.stage)
+    if (product := _researching(product_id, "market")) is None:
         return
     started = time.perf_counter()
     pricing = market_research(product=product)

@@ -60,7 +60,8 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes]], notes:
         return result
     try:
         with transaction.atomic():
-            product = Product.objects.create(owner=owner, sku=product_sku_new(), notes=notes.strip(), source=source)
+            product = Product.objects.create(owner=owner, sku=product_sku_new(), notes=notes.strip(), source=source,
+                                             currency=settings.BOOMER_CURRENCY)
             for position, photo in enumerate(checked):
                 image = ProductImage(product=product, owner=owner, sha256=photo.sha256, format=photo.extension,
                                      original_name=photo.name[:255], position=position,
