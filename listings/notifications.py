@@ -1,7 +1,9 @@
 """Telling the seller: email through Django's backend and an optional signed webhook.
 
-`notification_create` is idempotent per event (a unique `event_key`), and the task sends each
-channel at most once, so a redelivered message or a retry never repeats a message.
+`notification_create` is idempotent per event (a unique `event_key`), and the task records
+each channel as sent under a row lock, so a redelivered message or a retry does not repeat a
+channel that went out. (Only a worker dying between the webhook's answer and the commit can
+repeat it: the POST carries `Idempotency-Key: <event_key>` for the receiver to drop it.)
 """
 from __future__ import annotations
 
@@ -60,6 +62,8 @@ def webhook_signature(secret: str, body: bytes) -> str:
 
 
 def notification_send(*, notification_id: int) -> None:
+    """Email, then webhook; each channel is recorded as sent in the same locked transaction
+    that sends it, so a second delivery of the task waits and then skips what was done."""
     with transaction.atomic():
         note = Notification.objects.select_for_update().select_related("owner").get(pk=notification_id)
         if note.email_sent_at is None and note.owner.email:
@@ -74,10 +78,15 @@ def notification_send(*, notification_id: int) -> None:
     headers = {"Content-Type": "application/json", "X-Boomer-Event": note.kind,
                "X-Boomer-Signature": webhook_signature(profile.webhook_secret, body),
                "Idempotency-Key": note.event_key}
-    response = requests.post(profile.webhook_url, data=body, headers=headers, timeout=10)
-    note.webhook_status = f"HTTP {response.status_code}"
-    if response.status_code >= 500 or response.status_code == 429:
-        note.save(update_fields=["webhook_status"])
+    with transaction.atomic():
+        note = Notification.objects.select_for_update().get(pk=notification_id)
+        if note.webhook_sent_at is not None:
+            return  # a concurrent delivery sent it while we waited for the lock
+        response = requests.post(profile.webhook_url, data=body, headers=headers, timeout=10)
+        note.webhook_status = f"HTTP {response.status_code}"
+        delivered = not (response.status_code >= 500 or response.status_code == 429)
+        if delivered:
+            note.webhook_sent_at = timezone.now()
+        note.save(update_fields=["webhook_sent_at", "webhook_status"])
+    if not delivered:
         raise RuntimeError(f"webhook answered {response.status_code}")  # retried with backoff
-    note.webhook_sent_at = timezone.now()
-    note.save(update_fields=["webhook_sent_at", "webhook_status"])

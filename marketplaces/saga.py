@@ -3,22 +3,29 @@
     approve → chord([publish(listing) for each platform], settle(product))
 
 Each step is idempotent: a listing already LIVE is not published again, adapters publish by
-SKU / stored idempotency key, a withdrawn listing is not withdrawn twice. A step that fails
-for good records it on the listing (FAILED, with the reason the reviewer sees) instead of
-raising, so the chord's callback always runs and decides per the approval's policy:
-`best_effort` keeps what went live; `all_or_nothing` withdraws it and returns the product to
-review. A platform that is down is retried (its breaker fails fast meanwhile), and FAILED
-listings that were not refused outright are tried again by beat until the platform is back.
+SKU / stored idempotency key, a withdrawn listing is not withdrawn twice. Work on one listing
+is serialised across workers by a PostgreSQL advisory lock (it dies with a killed worker's
+connection), so a message delivered twice at once waits, then finds the listing LIVE; a
+publish arriving after its product left publishing (back in review, sold) does nothing. The
+seller is told once per event and approval round. A step that fails for good records it on
+the listing (FAILED, with the reason the reviewer sees) instead of raising, so the chord's
+callback always runs and decides per the approval's policy: `best_effort` keeps what went
+live (back to review only if nothing did); `all_or_nothing` returns the product to review,
+then withdraws what went live. A platform that is down is retried (its breaker fails fast
+meanwhile), and FAILED listings that were not refused outright are tried again by beat
+until the platform is back.
 """
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import chord
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from boomer_site.celery import PRIORITY
@@ -33,6 +40,24 @@ from products.services import IllegalTransition, product_transition
 log = logging.getLogger(__name__)
 
 LIVE_STAGES = (Stage.PUBLISHED, Stage.ACTIVE)
+LOCK_NAMESPACE = 0x5A6A  # first key of pg_advisory_lock(int, int): "listing work"
+
+
+@contextmanager
+def listing_lock(listing_id: int):
+    """One worker at a time on a listing: a session advisory lock, waited for (a duplicate
+    delivery then sees what the first one did). PostgreSQL drops it with the connection, so
+    a worker killed mid-publish does not leave it held."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, listing_id])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, listing_id])
+        except DatabaseError:  # the connection is gone, and the lock with it
+            log.warning("listing %s: advisory lock not released (connection lost)", listing_id)
 
 
 # --- starting ------------------------------------------------------------------------------
@@ -79,12 +104,22 @@ def _media(product: Product) -> list[Media]:
 
 def listing_publish(*, listing_id: int) -> str:
     """Put one listing live. Raises AdapterError for the task to retry or give up."""
+    with listing_lock(listing_id):
+        return _publish(listing_id)
+
+
+def _publish(listing_id: int) -> str:
     listing = Listing.objects.select_related("product__owner", "product__condition").get(pk=listing_id)
+    if listing.product.stage not in (Stage.PUBLISHING, *LIVE_STAGES):
+        return listing.status  # a late delivery: the product went back to review, sold or expired
+    if listing.status == ListingStatus.WITHDRAWN and listing.product.stage != Stage.PUBLISHING:
+        return listing.status  # taken down on purpose; only a new approval lists it again
     if listing.status in (ListingStatus.DRAFT, ListingStatus.FAILED, ListingStatus.WITHDRAWN):
         listing = listing_transition(listing_id=listing_id, transition="start_publishing", reason="publishing")
     if listing.status != ListingStatus.PUBLISHING:
         return listing.status  # LIVE already (a second delivery), or sold/ended meanwhile
-    Listing.objects.filter(pk=listing_id).update(attempts=listing.attempts + 1)
+    Listing.objects.filter(pk=listing_id).update(attempts=F("attempts") + 1)
+    listing = Listing.objects.select_related("product__owner", "product__condition").get(pk=listing_id)
     try:
         data = ListingData.of(listing)
         adapter = _adapter(listing)
@@ -110,11 +145,14 @@ def _keep_screenshot(listing_id: int, exc: AdapterError) -> None:
 
 def listing_publish_failed(*, listing_id: int, error: str, permanent: bool) -> None:
     """The last attempt failed: the listing is FAILED with the reason (retryable unless refused)."""
-    try:
-        listing_transition(listing_id=listing_id, transition="fail", reason=error[:2000],
-                           fields={"failure_permanent": permanent})
-    except IllegalListingMove:
-        log.info("listing %s already moved on; failure not recorded", listing_id)
+    with listing_lock(listing_id):
+        try:
+            if Listing.objects.filter(pk=listing_id, status=ListingStatus.DRAFT).exists():
+                listing_transition(listing_id=listing_id, transition="start_publishing", reason="publishing")
+            listing_transition(listing_id=listing_id, transition="fail", reason=error[:2000],
+                               fields={"failure_permanent": permanent})
+        except IllegalListingMove:
+            log.info("listing %s already moved on; failure not recorded", listing_id)
 
 
 # --- the product after its publishes ----------------------------------------------------------
@@ -127,14 +165,17 @@ def product_publish_settle(*, product_id: int) -> str:
     live = [item for item in listings if item.status == ListingStatus.LIVE]
     failed = [item for item in listings if item.status == ListingStatus.FAILED]
     policy = listings[0].policy
-    if product.stage == Stage.PUBLISHING and failed and (policy == Policy.ALL_OR_NOTHING or not live):
+    compensate = failed and (policy == Policy.ALL_OR_NOTHING or not live)
+    # PENDING with live copies left: a compensation interrupted by a withdraw that failed.
+    if compensate and (product.stage == Stage.PUBLISHING or (product.stage == Stage.PENDING and live)):
+        names = ", ".join(item.get_platform_display() for item in failed)
+        # Back to review first: a late publish for this product then does nothing.
+        _move(product_id, "return_to_review", f"not published: {names} failed"
+              + ("; its live copies are withdrawn (all or nothing)" if live else ""))
         for item in live:
             listing_withdraw(listing_id=item.pk, outcome="withdraw", reason="all or nothing: compensating")
-        names = ", ".join(item.get_platform_display() for item in failed)
-        _move(product_id, "return_to_review", f"not published: {names} failed"
-              + ("; live copies withdrawn (all or nothing)" if live else ""))
         notification_create(product=product, kind=Notification.Kind.PARTLY_FAILED,
-                            event_key=f"partly_failed:{product_id}:{_stamp(listings)}")
+                            event_key=f"partly_failed:{product_id}:{_round(product_id)}:{_stamp(listings)}")
         return "returned to review"
     if product.stage == Stage.PUBLISHING and live:
         _move(product_id, "mark_published", f"live on {', '.join(i.get_platform_display() for i in live)}")
@@ -143,12 +184,23 @@ def product_publish_settle(*, product_id: int) -> str:
         _move(product_id, "activate", "live on every chosen platform")
     if live and product.stage in LIVE_STAGES:
         kind = Notification.Kind.PARTLY_FAILED if failed else Notification.Kind.PUBLISHED
-        notification_create(product=product, kind=kind, event_key=f"{kind}:{product_id}:{_stamp(live)}")
+        notification_create(product=product, kind=kind,
+                            event_key=f"{kind}:{product_id}:{_round(product_id)}:{_stamp(live)}")
     return "settled"
 
 
 def _stamp(listings) -> str:
     return "-".join(f"{item.platform}{item.pk}" for item in sorted(listings, key=lambda i: i.pk))
+
+
+def _round(product_id: int) -> str:
+    """Which approval this is (a product sent back to review can be approved again)."""
+    from listings.models import AnalyticsEvent
+
+    approval = (AnalyticsEvent.objects.filter(product_id=product_id, event_type="product.stage",
+                                              event_data__transition="approve")
+                .order_by("-id").values_list("pk", flat=True).first())
+    return f"a{approval or 0}"
 
 
 def _move(product_id: int, transition: str, reason: str) -> None:
@@ -164,15 +216,16 @@ OUTCOMES = {"withdraw": "withdraw", "end": "end", "expire": "end"}
 
 def listing_withdraw(*, listing_id: int, outcome: str, reason: str) -> str:
     """Take one live copy down (compensation, a sale elsewhere, expiry); idempotent."""
-    listing = Listing.objects.select_related("product__owner").get(pk=listing_id)
-    if listing.status != ListingStatus.LIVE:
-        return listing.status
-    adapter = _adapter(listing)
-    call_with_breaker(listing.platform, adapter.withdraw, ListingData.of(listing))
-    try:
-        listing_transition(listing_id=listing_id, transition=OUTCOMES[outcome], reason=reason)
-    except IllegalListingMove:
-        pass
+    with listing_lock(listing_id):
+        listing = Listing.objects.select_related("product__owner", "product__condition").get(pk=listing_id)
+        if listing.status != ListingStatus.LIVE:
+            return listing.status
+        adapter = _adapter(listing)
+        call_with_breaker(listing.platform, adapter.withdraw, ListingData.of(listing))
+        try:
+            listing_transition(listing_id=listing_id, transition=OUTCOMES[outcome], reason=reason)
+        except IllegalListingMove:
+            pass
     return outcome
 
 
