@@ -70,6 +70,8 @@ class Listing(ConcurrentTransitionMixin, models.Model):
     sold_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     sold_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="The approval this listing belongs to (a product can be re-approved).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -37,6 +37,7 @@ def notification_create(*, product, kind: str, event_key: str, context: dict | N
     context = {"seller": product.owner.get_full_name() or product.owner.get_username(), "product": product,
                "live": [item for item in listings if item.status == ListingStatus.LIVE],
                "failed": [item for item in listings if item.status == ListingStatus.FAILED],
+               "withdrawn": [item for item in listings if item.status == ListingStatus.WITHDRAWN],
                **(context or {})}
     body = render_to_string(f"notifications/{kind}.txt", context)
     payload = {"event": kind, "product": {"id": product.pk, "sku": product.sku, "title": product.title},

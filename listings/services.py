@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from boomer_site.fsm import fsm_move
 from listings.models import Listing, ListingDraft, Policy
 from products.models import Product
 from products.services import product_transition
@@ -36,11 +38,12 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
         raise ApprovalError(f"no price for {', '.join(missing_price)}: give one (no comparable sales to suggest it)")
     product = product_transition(product_id=product_id, transition="approve", by=by,
                                  reason=f"approved for {', '.join(chosen)} ({policy})")
+    approved_at = timezone.now()
     for platform in chosen:
         draft = drafts.get(platform)
         # A product sent back to review keeps its listing rows: they are reused, not doubled.
         Listing.objects.update_or_create(product=product, platform=platform, defaults={
-            "policy": policy, "title": draft.title if draft else product.title,
+            "approved_at": approved_at, "policy": policy, "title": draft.title if draft else product.title,
             "description": draft.description if draft else "",
             "price": price if price is not None else draft.price, "currency": product.currency,
         })
@@ -82,28 +85,16 @@ class IllegalListingMove(Exception):
         super().__init__(f"cannot {transition.replace('_', ' ')} a listing that is {listing.status}")
 
 
-@transaction.atomic
 def listing_transition(*, listing_id: int, transition: str, by=None, reason: str = "",
                        fields: dict | None = None) -> Listing:
-    """Lock the listing, make one move, save it (and `fields`) — the Listing twin of product_transition."""
-    from django_fsm import TransitionNotAllowed
-
-    listing = Listing.objects.select_for_update().get(pk=listing_id)
-    try:
-        getattr(listing, transition)(by=by, reason=reason)
-    except TransitionNotAllowed as exc:
-        raise IllegalListingMove(listing, transition) from exc
-    for name, value in (fields or {}).items():
-        setattr(listing, name, value)
-    listing.save(update_fields=["status", "last_error", "updated_at", *(fields or {})])
-    return listing
+    """Lock the listing, make one move, save it (and `fields`)."""
+    return fsm_move(model=Listing, pk=listing_id, transition=transition, refused=IllegalListingMove,
+                    touched=("status", "last_error"), by=by, reason=reason, fields=fields)
 
 
 @transaction.atomic
 def listing_mark_sold(*, listing_id: int, by=None, price: Decimal | None = None) -> Listing:
     """A sale on one platform: the listing is SOLD and the product with it."""
-    from django.utils import timezone
-
     from products.models import Stage
 
     current = Listing.objects.get(pk=listing_id)

@@ -159,7 +159,7 @@ def listing_publish_failed(*, listing_id: int, error: str, permanent: bool) -> N
 def product_publish_settle(*, product_id: int) -> str:
     """Decide the product's stage from its listings, once none is still being published."""
     product = Product.objects.get(pk=product_id)
-    listings = list(product.listings.all())
+    listings = _this_round(list(product.listings.all()))
     if not listings or any(item.status in (ListingStatus.DRAFT, ListingStatus.PUBLISHING) for item in listings):
         return "unsettled"
     live = [item for item in listings if item.status == ListingStatus.LIVE]
@@ -187,6 +187,13 @@ def product_publish_settle(*, product_id: int) -> str:
         notification_create(product=product, kind=kind,
                             event_key=f"{kind}:{product_id}:{_round(product_id)}:{_stamp(live)}")
     return "settled"
+
+
+def _this_round(listings: list[Listing]) -> list[Listing]:
+    """The listings of the latest approval: rows an earlier approval left for platforms not
+    chosen this time do not count."""
+    stamps = [item.approved_at for item in listings if item.approved_at]
+    return [item for item in listings if item.approved_at == max(stamps)] if stamps else listings
 
 
 def _stamp(listings) -> str:

@@ -116,20 +116,9 @@ class IllegalTransition(Exception):
         super().__init__(f"cannot {transition.replace('_', ' ')} a product in stage {product.stage}")
 
 
-@transaction.atomic
 def product_transition(*, product_id: int, transition: str, by=None, reason: str = "", fields: dict | None = None) -> Product:
-    """Lock the row, make one lifecycle move, save it (and `fields`) in one transaction.
+    """Lock the product, make one lifecycle move, save it (and `fields`) in one transaction."""
+    from boomer_site.fsm import fsm_move
 
-    The row lock serialises racing workers: the loser sees the new stage and is refused.
-    """
-    from django_fsm import TransitionNotAllowed
-
-    product = Product.objects.select_for_update().get(pk=product_id)
-    try:
-        getattr(product, transition)(by=by, reason=reason)
-    except TransitionNotAllowed as exc:
-        raise IllegalTransition(product, transition) from exc
-    for name, value in (fields or {}).items():
-        setattr(product, name, value)
-    product.save(update_fields=["stage", "failure_reason", "updated_at", *(fields or {})])
-    return product
+    return fsm_move(model=Product, pk=product_id, transition=transition, refused=IllegalTransition,
+                    touched=("stage", "failure_reason"), by=by, reason=reason, fields=fields)
