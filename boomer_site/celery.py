@@ -39,6 +39,7 @@ app.conf.beat_schedule = {
        for platform in ("ebay", "facebook", "mercari")},
     "expire-listings": {"task": "marketplaces.expire_listings", "schedule": 900.0},
     "retry-failed-listings": {"task": "marketplaces.retry_failed_listings", "schedule": 300.0},
+    "reconcile-listings": {"task": "marketplaces.reconcile", "schedule": 300.0},
     "dead-letter-report": {"task": "marketplaces.dead_letter_report", "schedule": crontab(minute=0, hour=7)},
     "resume-stalled-products": {
         "task": "agents.resume_stalled",

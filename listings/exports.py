@@ -14,6 +14,18 @@ COLUMNS = ("id", "sku", "product_name", "platform", "status", "title", "price", 
 CHUNK = 500
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _row(listing: Listing) -> dict:
     """One listing as plain values: decimals as strings (exact), times as ISO 8601, missing as None."""
     def text(value):
@@ -41,7 +53,7 @@ def listings_export(*, queryset: QuerySet[Listing], fmt: Literal["csv", "json"],
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: _cell(v) for k, v in row.items()})
             count += 1
             if on_progress is not None and count % CHUNK == 0:
                 on_progress(count)

@@ -289,3 +289,17 @@ def listing_status_sync(*, listing_id: int) -> str:
         listing_transition(listing_id=listing_id, transition="end", reason=f"ended on {listing.get_platform_display()}")
         product_expire_check(product_id=listing.product_id)
     return state.status
+
+
+def copies_left_after_sale(limit: int = 200) -> list[int]:
+    """LIVE copies of products already SOLD: a delist that failed for good, to be tried again."""
+    return list(Listing.objects.filter(status=ListingStatus.LIVE, product__stage=Stage.SOLD)
+                .values_list("pk", flat=True)[:limit])
+
+
+def products_to_settle(limit: int = 200) -> list[int]:
+    """Products still PUBLISHING although none of their listings is being published."""
+    busy = Listing.objects.filter(status__in=[ListingStatus.DRAFT, ListingStatus.PUBLISHING],
+                                  updated_at__gt=timezone.now() - timedelta(minutes=15))
+    return list(Product.objects.filter(stage=Stage.PUBLISHING).exclude(listings__in=busy)
+                .values_list("pk", flat=True)[:limit])

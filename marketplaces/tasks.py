@@ -69,6 +69,16 @@ def retry_failed_listings_task():
         republish_task.apply_async((listing_id,), priority=PRIORITY["medium"])
 
 
+@boomer_task(name="marketplaces.reconcile", queue="default")
+def reconcile_task():
+    """Beat: finish what a lost or dead-lettered step left half done — end copies still live
+    after a sale, settle products whose publishes are all over."""
+    for listing_id in saga.copies_left_after_sale():
+        withdraw_task.apply_async((listing_id, "end", "sold elsewhere"), priority=PRIORITY["medium"])
+    for product_id in saga.products_to_settle():
+        settle_task.apply_async((product_id,), priority=PRIORITY["medium"])
+
+
 @boomer_task(name="marketplaces.dead_letter_report", queue="default")
 def dead_letter_report_task():
     """Beat, daily: tell the operators how many dead letters wait to be replayed."""

@@ -91,3 +91,20 @@ def test_refuses_an_unknown_owner_and_a_bad_date(shop):
         _export("--owner", "nobody")
     with pytest.raises(CommandError, match="not an ISO date"):
         _export("--since", "31/05/2024")
+
+
+@pytest.mark.django_db
+def test_csv_cells_that_look_like_formulas_are_not_run_by_spreadsheets(owner):
+    import csv
+    import io
+
+    from listings.exports import listings_export
+    from listings.models import Listing
+    from tests.factories import listing_make, product_make
+
+    listing = listing_make(product=product_make(owner=owner), platform="ebay")
+    Listing.objects.filter(pk=listing.pk).update(title='=HYPERLINK("http://evil","x")')
+    out = io.StringIO()
+    listings_export(queryset=Listing.objects.all(), fmt="csv", out=out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["title"] == '\'=HYPERLINK("http://evil","x")'
