@@ -70,7 +70,9 @@ def publish_saga_start(*, product: Product, platforms: list[str] | None = None) 
     product_id = product.pk
     transaction.on_commit(lambda: chord(
         [tasks.publish_task.si(listing_id).set(priority=PRIORITY["high"]) for listing_id in ids],
-        tasks.settle_task.si(product_id).set(priority=PRIORITY["high"]),
+        # Settling outranks every publish: a product goes ACTIVE as soon as its own copies are
+        # live, not after the backlog of later approvals.
+        tasks.settle_task.si(product_id).set(priority=0),
     ).apply_async())
 
 
