@@ -16,6 +16,10 @@ BREAKER_STATES = {"closed": 0, "half-open": 1, "open": 2}
 
 
 class BoomerCollector:
+    def describe(self):
+        """Nothing to declare up front: registering must not query the database at start-up."""
+        return []
+
     def collect(self):
         try:
             yield from self._database()

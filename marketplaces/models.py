@@ -13,6 +13,7 @@ class MarketData(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name_plural = "market data"
         indexes = [models.Index(fields=["product_hash", "platform"], name="marketdata_hash_platform")]
         constraints = [
             models.UniqueConstraint(fields=["product_hash", "platform", "condition"], name="marketdata_unique")
