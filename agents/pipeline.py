@@ -33,9 +33,8 @@ def pipeline_start(*, product, priority: str = "medium") -> None:
 
 def pipeline_resume(*, product, priority: str = "medium") -> None:
     """Start the remaining steps for a product whose pipeline stopped (e.g. its messages were lost)."""
-    from products.models import Stage
-
     from agents import tasks
+    from products.models import Stage
 
     product_id = product.pk
     if product.stage in (Stage.DROPPED, Stage.ANALYZING, Stage.ANALYZED):

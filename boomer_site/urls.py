@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from boomer_site import views
-from boomer_site.auth_views import TokenObtainApi, TokenRefreshApi
 from boomer_site.api import IdConverter
+from boomer_site.auth_views import TokenObtainApi, TokenRefreshApi
 
 register_converter(IdConverter, "id")
 

@@ -1,7 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from listings.models import AnalyticsEvent, Listing, ListingStatus, Notification, SellerProfile
+from listings.models import (
+    AnalyticsEvent,
+    Listing,
+    ListingStatus,
+    Notification,
+    SellerProfile,
+)
 
 
 @admin.register(Listing)

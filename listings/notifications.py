@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from listings.models import Listing, ListingStatus, Notification, SellerProfile
+from listings.models import ListingStatus, Notification, SellerProfile
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from listings.models import Listing, ListingDraft, Platform, Policy
-from listings.services import ApprovalError, draft_update, product_approve, product_reject, product_retry
-from products.models import Product, ProductCondition, ProductImage, Stage
+from listings.services import (
+    ApprovalError,
+    draft_update,
+    product_approve,
+    product_reject,
+    product_retry,
+)
+from products.models import Product, ProductCondition, ProductImage
 from products.services import IllegalTransition
 
 

@@ -2,8 +2,22 @@
 image quality. It states what it could not determine rather than guessing."""
 from __future__ import annotations
 
-from agents.local import barcodes, condition_rules, drafts, imaging, ocr, quality, text_facts
-from agents.providers.base import ConditionReport, DraftRequest, Identity, Photo, Provider
+from agents.local import (
+    barcodes,
+    condition_rules,
+    drafts,
+    imaging,
+    ocr,
+    quality,
+    text_facts,
+)
+from agents.providers.base import (
+    ConditionReport,
+    DraftRequest,
+    Identity,
+    Photo,
+    Provider,
+)
 
 OCR_PHOTOS = 4  # text is read from the first photos only: OCR is the slow step
 

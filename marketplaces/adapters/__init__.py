@@ -13,7 +13,13 @@ from django.utils.module_loading import import_string
 from marketplaces.credentials import install_log_filter
 
 from .base import (  # noqa: F401
-    AdapterError, ListingData, ListingState, MarketplaceAdapter, Media, PublishResult, conf,
+    AdapterError,
+    ListingData,
+    ListingState,
+    MarketplaceAdapter,
+    Media,
+    PublishResult,
+    conf,
 )
 
 install_log_filter()  # no secret from an adapter's log lines, whoever configured logging

@@ -14,14 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 from urllib.parse import quote
 
 from django.core.cache import cache
 
 from . import transport
-from .base import AdapterError, ListingData, ListingState, MarketplaceAdapter, Media, PublishResult, conf
+from .base import (
+    AdapterError,
+    ListingData,
+    ListingState,
+    MarketplaceAdapter,
+    Media,
+    PublishResult,
+    conf,
+)
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,15 @@ import json
 import time
 
 from . import transport
-from .base import AdapterError, ListingData, ListingState, MarketplaceAdapter, Media, PublishResult, conf
+from .base import (
+    AdapterError,
+    ListingData,
+    ListingState,
+    MarketplaceAdapter,
+    Media,
+    PublishResult,
+    conf,
+)
 
 CONDITIONS = {"NEW": "new", "LIKE_NEW": "used_like_new", "GOOD": "used_good", "FAIR": "used_fair",
               "POOR": "used_fair"}

@@ -16,7 +16,15 @@ from decimal import Decimal, InvalidOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from .base import AdapterError, ListingData, ListingState, MarketplaceAdapter, Media, PublishResult, conf
+from .base import (
+    AdapterError,
+    ListingData,
+    ListingState,
+    MarketplaceAdapter,
+    Media,
+    PublishResult,
+    conf,
+)
 
 COLUMNS = ["reference", "created_at", "sku", "title", "description", "price", "currency", "condition",
            "photo_urls", "status", "sold_price", "sold_at"]

@@ -32,7 +32,15 @@ from urllib.parse import urlparse
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from .base import AdapterError, ListingData, ListingState, MarketplaceAdapter, Media, PublishResult, conf
+from .base import (
+    AdapterError,
+    ListingData,
+    ListingState,
+    MarketplaceAdapter,
+    Media,
+    PublishResult,
+    conf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +121,8 @@ class MercariAdapter(MarketplaceAdapter):
     def _run(self, action: str, data: ListingData, work):
         """Run `work(page)` in a fresh browser. Database and storage work happens after the
         browser is gone: Playwright's sync API keeps an event loop the ORM refuses to run in."""
-        from playwright.sync_api import Error as PlaywrightError, sync_playwright
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
 
         result = error = screenshot = new_state = None
         self._signed_in_now = False
@@ -159,7 +168,8 @@ class MercariAdapter(MarketplaceAdapter):
         return state or None
 
     def _as_adapter_error(self, exc: Exception) -> AdapterError:
-        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         if isinstance(exc, AdapterError):
             return exc

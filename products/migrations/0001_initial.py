@@ -5,9 +5,10 @@ import django_fsm
 import pgvector.django
 import pgvector.django.indexes
 import pgvector.django.vector
-import products.models
 from django.conf import settings
 from django.db import migrations, models
+
+import products.models
 
 
 class Migration(migrations.Migration):

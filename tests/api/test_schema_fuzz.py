@@ -22,7 +22,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(live_server, 
     monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "100000/min")
     seller = people["seller_a"]
     for stage in (Stage.PENDING, Stage.FAILED, Stage.PUBLISHED, Stage.PENDING):
-        product = product_make(owner=seller, stage=stage, with_photo=True)
+        product_make(owner=seller, stage=stage, with_photo=True)
     listing_make(product=product_make(owner=seller, stage=Stage.PUBLISHED))
     client = api()
     token = client.login("reviewer")["access"]

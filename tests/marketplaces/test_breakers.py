@@ -9,7 +9,12 @@ import pytest
 
 from marketplaces import breakers
 from marketplaces.adapters import AdapterError
-from marketplaces.breakers import CircuitOpenError, breaker_reset, breaker_state, call_with_breaker
+from marketplaces.breakers import (
+    CircuitOpenError,
+    breaker_reset,
+    breaker_state,
+    call_with_breaker,
+)
 
 
 @pytest.fixture

@@ -10,7 +10,12 @@ from django.db import connection
 
 from marketplaces import credentials as creds
 from marketplaces.credentials import (
-    CredentialsError, RedactSecretsFilter, account_save, account_secrets, key_rotate, redact,
+    CredentialsError,
+    RedactSecretsFilter,
+    account_save,
+    account_secrets,
+    key_rotate,
+    redact,
 )
 from marketplaces.models_credentials import MarketplaceAccount
 

@@ -14,8 +14,19 @@ from marketplaces.saga import publish_saga_start
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.saga.conftest import (
-    SECRETS, Webhook, approve, connect, listing, new_product, notes, stage_history, stage_of, wait_listing,
-    wait_sent, wait_stage, webhook_payload,
+    SECRETS,
+    Webhook,
+    approve,
+    connect,
+    listing,
+    new_product,
+    notes,
+    stage_history,
+    stage_of,
+    wait_listing,
+    wait_sent,
+    wait_stage,
+    webhook_payload,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.usefixtures("saga_worker")]

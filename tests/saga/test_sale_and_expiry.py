@@ -12,7 +12,15 @@ from marketplaces import tasks as saga_tasks
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.saga.conftest import (
-    approve, listing, new_product, notes, stage_history, stage_of, wait_listing, wait_sent, wait_stage,
+    approve,
+    listing,
+    new_product,
+    notes,
+    stage_history,
+    stage_of,
+    wait_listing,
+    wait_sent,
+    wait_stage,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.usefixtures("saga_worker")]

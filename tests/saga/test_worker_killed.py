@@ -12,7 +12,16 @@ from listings.models import AnalyticsEvent, ListingStatus
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.saga.conftest import (
-    approve, listing, new_product, notes, purge_broker, stage_history, stage_of, wait_sent, wait_stage, worker_env,
+    approve,
+    listing,
+    new_product,
+    notes,
+    purge_broker,
+    stage_history,
+    stage_of,
+    wait_sent,
+    wait_stage,
+    worker_env,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]

@@ -3,10 +3,10 @@ import argparse
 from datetime import date, datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from boomer_site.commands import command_user
 from boomer_site.progress import Progress
 from listings.exports import COLUMNS, listings_export
 from listings.models import ListingStatus
@@ -51,12 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="PATH", help="file to write (default: stdout)")
 
     def handle(self, *args, fmt, platform, status, owner, since, until, output, **options):
-        owner_user = None
-        if owner:
-            try:
-                owner_user = get_user_model().objects.get(username=owner)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"no user named {owner!r}")
+        owner_user = command_user(owner) if owner else None
         queryset = listings_filter(platform=platform, status=status, owner=owner_user, since=since,
                                    until=until).order_by("pk")
         total = queryset.count()

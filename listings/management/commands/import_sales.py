@@ -2,12 +2,18 @@
 import csv
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from boomer_site.commands import command_user
 from boomer_site.progress import Progress
-from listings.imports import OPTIONAL, REQUIRED, ImportReport, SalesFileError, sales_csv_read, sales_import
-from products.selectors import inbox_owner
+from listings.imports import (
+    OPTIONAL,
+    REQUIRED,
+    ImportReport,
+    SalesFileError,
+    sales_csv_read,
+    sales_import,
+)
 
 LINE_EVERY = 100  # rows between two progress lines when stderr is not a terminal
 
@@ -52,12 +58,7 @@ class Command(BaseCommand):
                           f"{len(report.errors)} bad row(s) (owner {owner_user.get_username()})")
 
     def _owner(self, username):
-        if username is None:
-            return inbox_owner()
-        try:
-            return get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"no user named {username!r}")
+        return command_user(username)
 
     @staticmethod
     def _reporter(progress: Progress, total: int):

@@ -3,9 +3,9 @@
 import getpass
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from boomer_site.commands import command_user
 from marketplaces.credentials import account_save
 
 NEEDED = {
@@ -29,10 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-input", action="store_true", help="never prompt for a missing value")
 
     def handle(self, *args, platform, user, set, from_json, label, no_input, **options):
-        try:
-            owner = get_user_model().objects.get(username=user)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"no user named {user!r}")
+        owner = command_user(user)
         secrets = {}
         if from_json:
             try:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from boomer_site.commands import command_user
 from boomer_site.workers import worker_ping, worker_spawn, worker_stop
 from products.inbox import item_from_path
 from products.models import Product, Stage
 from products.reports import product_report
-from products.selectors import inbox_owner
 from products.services import product_create_from_photos
 
 SETTLED = (Stage.PENDING, Stage.FAILED)
@@ -60,14 +60,7 @@ class Command(BaseCommand):
             self._print(document)
 
     def _owner(self, username):
-        if username is None:
-            return inbox_owner()
-        from django.contrib.auth import get_user_model
-
-        try:
-            return get_user_model().objects.get(username=username)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"no user named {username!r}")
+        return command_user(username)
 
     def _intake(self, paths, owner):
         product_ids, rejected, duplicates = [], [], []
