@@ -23,7 +23,6 @@ from datetime import timedelta
 
 from celery import chord
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,7 +31,8 @@ from boomer_site.celery import PRIORITY
 from listings.models import Listing, ListingStatus, Notification, Policy
 from listings.notifications import notification_create
 from listings.services import IllegalListingMove, listing_mark_sold, listing_transition
-from marketplaces.adapters import AdapterError, ListingData, Media, adapter_for
+from marketplaces.adapters import AdapterError, ListingData, adapter_for
+from marketplaces.adapters.media import product_media
 from marketplaces.breakers import call_with_breaker
 from products.models import Product, Stage
 from products.services import IllegalTransition, product_transition
@@ -92,18 +92,6 @@ def _adapter(listing: Listing):
                                                                       secrets=new))
 
 
-def _media(product: Product) -> list[Media]:
-    base = settings.BOOMER_PUBLIC_BASE_URL.rstrip("/")
-    media = []
-    for image in product.images.all():
-        name = image.image.name
-        url = image.image.url
-        media.append(Media(url=url if url.startswith("http") else f"{base}{url}",
-                           load=lambda name=name: default_storage.open(name, "rb").read(),
-                           filename=f"{image.sha256[:16]}.{image.format}"))
-    return media
-
-
 def listing_publish(*, listing_id: int) -> str:
     """Put one listing live. Raises AdapterError for the task to retry or give up."""
     with listing_lock(listing_id):
@@ -126,7 +114,7 @@ def _publish(listing_id: int) -> str:
         data = ListingData.of(listing)
         adapter = _adapter(listing)
         # Photos are read inside the transaction-free zone: adapters never touch the ORM.
-        result = call_with_breaker(listing.platform, adapter.publish, data, _media(listing.product))
+        result = call_with_breaker(listing.platform, adapter.publish, data, product_media(listing.product))
     except AdapterError as exc:
         # The reviewer sees why it is waiting; the task decides whether to retry.
         Listing.objects.filter(pk=listing_id).update(last_error=f"waiting: {exc.message}"[:2000])

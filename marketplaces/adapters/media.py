@@ -5,7 +5,8 @@ and a bytes loader for those that need an upload.
 - a string: a prefix joined with `image.url` when that is relative
   (e.g. "https://boomer.example.com" + "/media/products/…");
 - a callable, or the dotted path of one, `f(image_field_file) -> str`, e.g. to sign S3 URLs.
-Unset: `image.url` as is (absolute already with S3 storage).
+Unset: BOOMER_PUBLIC_BASE_URL (the site's own address) as the prefix; an absolute `image.url`
+(S3 storage) is kept as is.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .base import Media, conf
 
 
 def public_url(field_file) -> str:
-    builder = conf("BOOMER_PUBLIC_MEDIA_URL", None)
+    builder = conf("BOOMER_PUBLIC_MEDIA_URL", None) or conf("BOOMER_PUBLIC_BASE_URL", None)
     if isinstance(builder, str) and "." in builder and not builder.startswith(("http://", "https://")):
         builder = import_string(builder)
     if callable(builder):
