@@ -68,3 +68,15 @@ def owner(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user("seller", password="pw-seller-123")
+
+
+@pytest.fixture(scope="session")
+def release_stray_sessions(django_db_setup, django_db_blocker):
+    """Ends database sessions left by live-server threads (Chromium keeps connections alive past
+    a test) before pytest-django drops the test database."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")

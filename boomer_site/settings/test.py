@@ -19,3 +19,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
 BOOMER_INBOX = VAR_DIR / "test-inbox"
+
+# The live server answers from short-lived threads: persistent connections would outlive them
+# and keep the test database busy when it is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

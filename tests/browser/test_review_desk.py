@@ -18,7 +18,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture
-def browser():
+def browser(release_stray_sessions):
     assert os.path.exists(CHROMIUM), "Debian's chromium is required: apt-get install -y chromium"
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
     with sync_playwright() as p:
