@@ -25,11 +25,12 @@ def product_sku_new() -> str:
     return f"BMR-{secrets.token_hex(5).upper()}"
 
 
-def product_create_from_photos(*, owner, photos: list[tuple[str, bytes]], notes: str = "", source: str = "",
+def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | CheckedPhoto], notes: str = "", source: str = "",
                                start_pipeline: bool = True, priority: str = "medium") -> IntakeResult:
     """Check each photo, then make one product of the good ones (or find the one they belong to).
 
-    Bad photos are listed in `rejected` and do not stop the good ones. If any good photo is
+    Bad photos are listed in `rejected` and do not stop the good ones (a CheckedPhoto is not
+    checked twice). If any good photo is
     already known for this owner (same content hash), nothing new is made: `duplicate_of`
     names the existing product.
     """
@@ -38,12 +39,16 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes]], notes:
     result = IntakeResult()
     checked: list[CheckedPhoto] = []
     seen: set[str] = set()
-    for name, data in photos:
-        try:
-            photo = photo_check(name=name, data=data)
-        except PhotoRejected as exc:
-            result.rejected.append((name, str(exc)))
-            continue
+    for item in photos:
+        if isinstance(item, CheckedPhoto):
+            photo = item
+        else:
+            name, data = item
+            try:
+                photo = photo_check(name=name, data=data)
+            except PhotoRejected as exc:
+                result.rejected.append((name, str(exc)))
+                continue
         if photo.sha256 not in seen:
             seen.add(photo.sha256)
             checked.append(photo)
@@ -94,11 +99,9 @@ def product_create_from_upload(*, owner, files, notes: str = "") -> IntakeResult
         name = (upload.name or "upload").rsplit("/", 1)[-1][:255]
         try:
             photo_size_check(upload.size)
-            data = upload.read()
-            photo_check(name=name, data=data)
+            photos.append(photo_check(name=name, data=upload.read()))
         except PhotoRejected as exc:
             raise PhotoRejected(f"{name}: {exc}") from exc
-        photos.append((name, data))
     return product_create_from_photos(owner=owner, photos=photos, notes=notes, source="api", priority="high")
 
 
