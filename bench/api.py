@@ -67,6 +67,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from listings.models import Listing, ListingDraft, ListingStatus, Platform  # noqa: E402
+from bench.stats import pct, progress  # noqa: E402
 from products.models import Product, ProductCondition, ProductImage, Stage  # noqa: E402
 from products.samples import make_product_photo  # noqa: E402
 
@@ -77,15 +78,8 @@ GRADES = ["NEW", "LIKE_NEW", "GOOD", "FAIR", "POOR"]
 ENDPOINTS = ("products_list", "product_detail", "listings_list")
 
 
-def log(message: str) -> None:
-    print(f"[api-bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+log = progress("api-bench")
 
-
-def pct(values, q):
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    return values[min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))]
 
 
 # --- seeding -------------------------------------------------------------------------------------

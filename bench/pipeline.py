@@ -36,6 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from boomer_site.celery import app  # noqa: E402
 from boomer_site.workers import worker_spawn, worker_stop  # noqa: E402
 from listings.models import AnalyticsEvent  # noqa: E402
+from bench.stats import pct  # noqa: E402
 from products.models import Product, Stage  # noqa: E402
 from products.samples import make_product_photo  # noqa: E402
 from products.services import product_create_from_photos  # noqa: E402
@@ -43,12 +44,6 @@ from products.services import product_create_from_photos  # noqa: E402
 BRANDS = ["SONY", "NINTENDO", "LEGO", "CANON", "APPLE", "SAMSUNG", "NIKE", "DEWALT", "KITCHENAID", "BOSE"]
 SETTLED = (Stage.PENDING, Stage.FAILED)
 
-
-def pct(values, q):
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    return values[min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))]
 
 
 def photos_for(i: int):

@@ -54,6 +54,7 @@ from boomer_site.workers import worker_spawn, worker_stop  # noqa: E402
 from listings.models import AnalyticsEvent, Listing, ListingStatus  # noqa: E402
 from listings.services import product_approve  # noqa: E402
 from marketplaces.credentials import account_save  # noqa: E402
+from bench.stats import pct, progress  # noqa: E402
 from products.models import Product, Stage  # noqa: E402
 from tests.contract_servers import EbayServer, FacebookServer, MercariServer  # noqa: E402
 from tests.factories import product_make, user_make  # noqa: E402
@@ -62,15 +63,8 @@ PLATFORMS = ["ebay", "facebook", "mercari"]
 SETTLED = (Stage.ACTIVE, Stage.PUBLISHED, Stage.PENDING)  # PENDING: returned to review
 
 
-def log(message: str) -> None:
-    print(f"[publish-bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+log = progress("publish-bench")
 
-
-def pct(values, q):
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    return values[min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))]
 
 
 def approve(product_id: int, by) -> None:
