@@ -7,7 +7,7 @@ REQ_HASH := $(shell cat requirements/base.txt requirements/dev.txt | sha256sum |
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 export XDG_RUNTIME_DIR ?= $(CURDIR)/var/run
 
-.PHONY: install run test bench stop-servers clean
+.PHONY: install lint run test bench stop-servers clean
 
 install: $(STAMP)
 
@@ -25,7 +25,11 @@ run: install
 	$(PY) manage.py bootstrap --port $${BOOMER_WEB_PORT:-8000}
 	$(VENV)/bin/honcho start -f Procfile
 
-test: install
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: install lint
 	@mkdir -p var/run && chmod 700 var/run
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; exit 1; fi; exit $$rc

@@ -1,48 +1,46 @@
-"""The agent pipeline as one Celery canvas:
+"""The agent pipeline, as Celery tasks:
 
     vision → chord([condition, market], describe)
 
-Queued on commit, so a worker never looks for a product that is not saved yet.
+Intake (products) sends the first step, `agents.vision`, by name (products sit below the
+agents: `products.services.pipeline_send`); the vision task, once its work is done, starts
+the research chord here — the same one hop a Celery chain makes. Signatures are built by task
+name, so this module and agents/tasks.py do not import each other. Everything is queued on
+commit, so a worker never looks for a product that is not saved yet.
 """
 from __future__ import annotations
 
-from celery import chain, chord
+from celery import chord, signature
 from django.db import transaction
 
 from boomer_site.celery import PRIORITY
+from products.models import Stage
+from products.services import pipeline_send
 
 
-def pipeline_signature(product_id: int, priority: str = "medium"):
-    from agents import tasks
+def _describe(product_id: int, priority: str):
+    return signature("agents.describe", args=(product_id,)).set(priority=PRIORITY[priority] - 2)
 
+
+def research_start(*, product_id: int, priority: str = "medium") -> None:
+    """After vision: condition ∥ market, then describe (each step a level more urgent, so items
+    already under way finish before new ones start)."""
     base = PRIORITY[priority]
-    return chain(
-        tasks.vision_task.si(product_id).set(priority=base),
-        chord(
-            [tasks.condition_task.si(product_id).set(priority=base - 1),
-             tasks.market_task.si(product_id).set(priority=base - 1)],
-            tasks.describe_task.si(product_id).set(priority=base - 2),
-        ),
-    )
+    canvas = chord([signature("agents.condition", args=(product_id,)).set(priority=base - 1),
+                    signature("agents.market", args=(product_id,)).set(priority=base - 1)],
+                   _describe(product_id, priority))
+    transaction.on_commit(canvas.apply_async)
 
 
 def pipeline_start(*, product, priority: str = "medium") -> None:
-    product_id = product.pk
-    transaction.on_commit(lambda: pipeline_signature(product_id, priority).apply_async())
+    pipeline_send(product_id=product.pk, priority=priority)
 
 
 def pipeline_resume(*, product, priority: str = "medium") -> None:
     """Start the remaining steps for a product whose pipeline stopped (e.g. its messages were lost)."""
-    from agents import tasks
-    from products.models import Stage
-
-    product_id = product.pk
     if product.stage in (Stage.DROPPED, Stage.ANALYZING, Stage.ANALYZED):
-        signature = pipeline_signature(product_id, priority)
+        pipeline_start(product=product, priority=priority)
     elif product.stage == Stage.RESEARCHING:
-        signature = pipeline_signature(product_id, priority).tasks[1]
+        research_start(product_id=product.pk, priority=priority)
     elif product.stage == Stage.OPTIMIZING:
-        signature = tasks.describe_task.si(product_id).set(priority=PRIORITY[priority] - 2)
-    else:
-        return
-    transaction.on_commit(lambda: signature.apply_async())
+        transaction.on_commit(_describe(product.pk, priority).apply_async)

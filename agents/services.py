@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from agents.pipeline import pipeline_resume, pipeline_start
 from agents.providers import provider_get
 from agents.providers.base import DraftRequest, Photo
-from listings.models import AnalyticsEvent, ListingDraft
-from marketplaces.research import market_research, price_recommend
-from products.models import Product, ProductCondition, Stage
+from boomer_site.models import AnalyticsEvent
+from listings.models import ListingDraft
+from market.research import market_research, price_recommend
+from products.models import IN_PIPELINE, Product, ProductCondition, Stage
 from products.services import IllegalTransition, product_transition
 from products.similarity import embed, product_embedding_text, products_similar
 
@@ -46,13 +50,15 @@ def _timed(product: Product, agent: str, started: float) -> None:
     )
 
 
-def vision_run(*, product_id: int) -> None:
+def vision_run(*, product_id: int) -> bool:
+    """Identify the item; True when research is due next (by this run or an earlier delivery
+    of the same message that was cut short after committing)."""
     product = Product.objects.get(pk=product_id)
     if product.stage == Stage.DROPPED:
         product = product_transition(product_id=product_id, transition="start_analysis")
     if product.stage != Stage.ANALYZING:
         log.info("vision: product %s is %s, nothing to do", product_id, product.stage)
-        return
+        return product.stage == Stage.RESEARCHING
     started = time.perf_counter()
     provider = provider_get()
     found = provider.identify(photos=_photos(product), notes=product.notes)
@@ -77,10 +83,11 @@ def vision_run(*, product_id: int) -> None:
             product_transition(product_id=product_id, transition="finish_analysis", fields=fields)
             product_transition(product_id=product_id, transition="start_research")
     except IllegalTransition as exc:
-        # A second delivery of this message finished first: its result stands.
+        # A second delivery of this message finished first: its result stands (and goes on).
         log.info("vision: product %s moved on meanwhile (%s)", product_id, exc)
-        return
+        return False
     _timed(product, "vision", started)
+    return True
 
 
 def _researching(product_id: int, agent: str) -> Product | None:
@@ -164,7 +171,34 @@ def _draft_save(*, product: Product, platform: str, draft: dict) -> None:
 def product_fail(*, product_id: int, error: str) -> None:
     """A step failed for good: the product shows why and waits for a retry."""
     product = Product.objects.filter(pk=product_id).first()
-    if product is None or product.stage not in (Stage.DROPPED, Stage.ANALYZING, Stage.ANALYZED,
-                                                 Stage.RESEARCHING, Stage.OPTIMIZING):
+    if product is None or product.stage not in IN_PIPELINE:
         return
     product_transition(product_id=product_id, transition="fail", reason=error)
+
+
+@transaction.atomic
+def product_retry(*, product_id: int, by=None) -> Product:
+    """FAILED → DROPPED, and the whole pipeline runs again."""
+    product = product_transition(product_id=product_id, transition="retry", by=by, reason="retry")
+    pipeline_start(product=product, priority="high")
+    return product
+
+
+def product_retry_if_failed(*, product_id: int) -> str:
+    """A replayed dead letter of a pipeline step: retry the product if it is still FAILED."""
+    product = Product.objects.filter(pk=product_id).first()
+    if product is None:
+        return "product no longer exists"
+    if product.stage != Stage.FAILED:
+        return f"product {product.sku} is {product.stage}: nothing to replay"
+    product_retry(product_id=product_id)
+    return f"product {product.sku} sent through the pipeline again"
+
+
+def products_resume_stalled(*, minutes: int = 30, limit: int = 200) -> int:
+    """Products that sat mid-pipeline for `minutes` (their messages lost) start again."""
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    stalled = list(Product.objects.filter(stage__in=IN_PIPELINE, updated_at__lt=cutoff)[:limit])
+    for product in stalled:
+        pipeline_resume(product=product)
+    return len(stalled)

@@ -1,42 +1,42 @@
-"""Thin Celery tasks over agents/services.py; retries and dead letters come from boomer_task."""
-from datetime import timedelta
-
-from django.utils import timezone
-
+"""Thin Celery tasks over agents/services.py; retries and dead letters come from boomer_task.
+A pipeline step that fails for good replays as `agents.retry` (it cannot rejoin its chord alone)."""
 from agents import services
+from agents.pipeline import research_start
 from boomer_site.tasking import boomer_task
 
 
-def _give_up(product_id, error, permanent=False):
+def _give_up(product_id, error, permanent=False, **kwargs):
     services.product_fail(product_id=product_id, error=error)
 
 
-@boomer_task(name="agents.vision", queue="vision", give_up=_give_up)
-def vision_task(product_id):
-    services.vision_run(product_id=product_id)
+@boomer_task(name="agents.vision", queue="vision", give_up=_give_up, replay="agents.retry")
+def vision_task(product_id, pipeline_priority="medium"):
+    if services.vision_run(product_id=product_id):
+        research_start(product_id=product_id, priority=pipeline_priority)
 
 
-@boomer_task(name="agents.condition", queue="vision", give_up=_give_up)
+@boomer_task(name="agents.condition", queue="vision", give_up=_give_up, replay="agents.retry")
 def condition_task(product_id):
     services.condition_run(product_id=product_id)
 
 
-@boomer_task(name="agents.market", queue="market", give_up=_give_up)
+@boomer_task(name="agents.market", queue="market", give_up=_give_up, replay="agents.retry")
 def market_task(product_id):
     services.market_run(product_id=product_id)
 
 
-@boomer_task(name="agents.describe", queue="listing", give_up=_give_up)
+@boomer_task(name="agents.describe", queue="listing", give_up=_give_up, replay="agents.retry")
 def describe_task(product_id):
     services.describe_run(product_id=product_id)
+
+
+@boomer_task(name="agents.retry", queue="default")
+def retry_task(product_id):
+    """A FAILED product through the whole pipeline again (a replayed dead letter of a step)."""
+    return services.product_retry_if_failed(product_id=product_id)
 
 
 @boomer_task(name="agents.resume_stalled", queue="default")
 def resume_stalled_task(minutes=30):
     """Beat: products that sat mid-pipeline for long (their messages lost) are started again."""
-    from agents.pipeline import pipeline_resume
-    from products.models import IN_PIPELINE, Product
-
-    cutoff = timezone.now() - timedelta(minutes=minutes)
-    for product in Product.objects.filter(stage__in=IN_PIPELINE, updated_at__lt=cutoff)[:200]:
-        pipeline_resume(product=product)
+    return services.products_resume_stalled(minutes=minutes)

@@ -66,8 +66,8 @@ from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from listings.models import Listing, ListingDraft, ListingStatus, Platform  # noqa: E402
 from bench.stats import pct, progress  # noqa: E402
+from listings.models import Listing, ListingDraft, ListingStatus, Platform  # noqa: E402
 from products.models import Product, ProductCondition, ProductImage, Stage  # noqa: E402
 from products.samples import make_product_photo  # noqa: E402
 

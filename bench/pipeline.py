@@ -33,10 +33,10 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from boomer_site.celery import app  # noqa: E402
-from boomer_site.workers import worker_spawn, worker_stop  # noqa: E402
-from listings.models import AnalyticsEvent  # noqa: E402
 from bench.stats import pct  # noqa: E402
+from boomer_site.celery import app  # noqa: E402
+from boomer_site.models import AnalyticsEvent  # noqa: E402
+from boomer_site.workers import worker_spawn, worker_stop  # noqa: E402
 from products.models import Product, Stage  # noqa: E402
 from products.samples import make_product_photo  # noqa: E402
 from products.services import product_create_from_photos  # noqa: E402

@@ -49,12 +49,13 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from bench.stats import pct, progress  # noqa: E402
 from boomer_site.celery import app  # noqa: E402
+from boomer_site.models import AnalyticsEvent  # noqa: E402
 from boomer_site.workers import worker_spawn, worker_stop  # noqa: E402
-from listings.models import AnalyticsEvent, Listing, ListingStatus  # noqa: E402
+from listings.models import Listing, ListingStatus  # noqa: E402
 from listings.services import product_approve  # noqa: E402
 from marketplaces.credentials import account_save  # noqa: E402
-from bench.stats import pct, progress  # noqa: E402
 from products.models import Product, Stage  # noqa: E402
 from tests.contract_servers import EbayServer, FacebookServer, MercariServer  # noqa: E402
 from tests.factories import product_make, user_make  # noqa: E402

@@ -6,6 +6,8 @@ class BoomerSiteConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
+        # Imported here: models and signal receivers need the app registry ready.
+        from boomer_site import audit  # noqa: F401
         from boomer_site.metrics import metrics_register
 
         metrics_register()

@@ -19,31 +19,26 @@ PRIORITY = {"high": 2, "medium": 5, "low": 8}
 
 # Each queue on its own exchange and key: bound to one shared key, every queue would get a copy.
 app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
+# Routes for tasks sent by name (a signature or `task_send`, which do not know the task's own
+# queue); a task object's queue, or one set on the signature, takes precedence.
 app.conf.task_routes = {
     "agents.vision": {"queue": "vision"},
     "agents.condition": {"queue": "vision"},
     "agents.market": {"queue": "market"},
     "agents.describe": {"queue": "listing"},
-    "marketplaces.publish": {"queue": "listing"},
-    "marketplaces.settle": {"queue": "listing"},
-    "marketplaces.withdraw": {"queue": "listing"},
-    "marketplaces.republish": {"queue": "listing"},
-    "marketplaces.sync_status": {"queue": "listing"},
+    "listings.publish": {"queue": "listing"},
+    "listings.settle": {"queue": "listing"},
+    "listings.withdraw": {"queue": "listing"},
+    "listings.republish": {"queue": "listing"},
+    "listings.sync_status": {"queue": "listing"},
 }
 app.conf.beat_schedule = {
-    "purge-expired-market-data": {
-        "task": "marketplaces.purge_expired_market_data",
-        "schedule": crontab(minute=15, hour=3),
-    },
-    **{f"sync-{platform}-status": {"task": "marketplaces.sync_platform", "args": (platform,), "schedule": 600.0}
-       for platform in ("ebay", "facebook", "mercari")},
-    "expire-listings": {"task": "marketplaces.expire_listings", "schedule": 900.0},
-    "retry-failed-listings": {"task": "marketplaces.retry_failed_listings", "schedule": 300.0},
-    "reconcile-listings": {"task": "marketplaces.reconcile", "schedule": 300.0},
-    "dead-letter-report": {"task": "marketplaces.dead_letter_report", "schedule": crontab(minute=0, hour=7)},
-    "resume-stalled-products": {
-        "task": "agents.resume_stalled",
-        "schedule": 300.0,
-    },
+    "purge-expired-market-data": {"task": "market.purge_expired_market_data", "schedule": crontab(minute=15, hour=3)},
+    "sync-listing-status": {"task": "listings.sync_platforms", "schedule": 600.0},
+    "expire-listings": {"task": "listings.expire_listings", "schedule": 900.0},
+    "retry-failed-listings": {"task": "listings.retry_failed_listings", "schedule": 300.0},
+    "reconcile-listings": {"task": "listings.reconcile", "schedule": 300.0},
+    "dead-letter-report": {"task": "boomer_site.dead_letter_report", "schedule": crontab(minute=0, hour=7)},
+    "resume-stalled-products": {"task": "agents.resume_stalled", "schedule": 300.0},
 }
 app.autodiscover_tasks()

@@ -1,13 +1,12 @@
-"""Replaying dead letters: send the task again, or for a pipeline step, retry the product."""
+"""Replaying dead letters: send the task again (or the task it names for its replay, e.g. a
+pipeline step, which cannot rejoin its chord alone, replays as `agents.retry` of its product)."""
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
 
-from boomer_site.celery import app
 from boomer_site.models import DeadLetter
-
-PIPELINE_TASKS = {"agents.vision", "agents.condition", "agents.market", "agents.describe"}
+from boomer_site.tasking import task_send
 
 
 @transaction.atomic
@@ -16,23 +15,9 @@ def deadletter_requeue(*, dead_letter: DeadLetter) -> str:
     letter = DeadLetter.objects.select_for_update().get(pk=dead_letter.pk)
     if letter.requeued_at is not None:
         return f"#{letter.pk} was already requeued at {letter.requeued_at:%Y-%m-%d %H:%M}"
-    if letter.task_name in PIPELINE_TASKS:
-        # A lone step cannot rejoin its chord: the product runs the pipeline again instead.
-        from listings.services import product_retry
-        from products.models import Product, Stage
-
-        product = Product.objects.filter(pk=letter.args[0]).first() if letter.args else None
-        if product is None:
-            outcome = "product no longer exists"
-        elif product.stage == Stage.FAILED:
-            product_retry(product_id=product.pk)
-            outcome = f"product {product.sku} sent through the pipeline again"
-        else:
-            outcome = f"product {product.sku} is {product.stage}: nothing to replay"
-    else:
-        transaction.on_commit(lambda: app.send_task(letter.task_name, args=letter.args, kwargs=letter.kwargs,
-                                                    queue=letter.queue or None))
-        outcome = f"{letter.task_name} sent again"
+    name = letter.replay_task or letter.task_name
+    queue = None if letter.replay_task else (letter.queue or None)
+    transaction.on_commit(lambda: task_send(name, *letter.args, queue=queue, **letter.kwargs))
     letter.requeued_at = timezone.now()
     letter.save(update_fields=["requeued_at"])
-    return outcome
+    return f"{name}{tuple(letter.args)} sent" + (f" (replaying {letter.task_name})" if letter.replay_task else "")

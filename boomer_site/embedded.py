@@ -30,28 +30,37 @@ def _file_lock(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def postgres_start(var_dir: Path, database: str) -> dict:
-    """Start (or join) pgserver under var/pgdata and make sure `database` exists.
-
-    Returns Django DATABASES['default'] settings for its Unix socket.
-    """
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime_dir(var_dir)))
-    import pgserver  # imported here: only the embedded path needs it
-
-    pgdata = var_dir / "pgdata"
-    with _file_lock(var_dir / "pgserver.lock"):
-        server = pgserver.get_server(str(pgdata), cleanup_mode=None)
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
-        if "(1 row)" not in exists:
-            server.psql(f'CREATE DATABASE "{database}";')
+def postgres_settings(var_dir: Path, database: str) -> dict:
+    """Django DATABASES['default'] for the embedded server's Unix socket (nothing is started)."""
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": database,
         "USER": "postgres",
         "PASSWORD": "",
-        "HOST": str(pgdata),
+        "HOST": str(var_dir / "pgdata"),
         "PORT": "",
     }
+
+
+def postgres_start(var_dir: Path, database: str) -> None:
+    """Start (or join) pgserver under var/pgdata and make sure `database` exists."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(_runtime_dir(var_dir)))
+    import pgserver  # imported here: only the embedded path needs it
+
+    with _file_lock(var_dir / "pgserver.lock"):
+        server = pgserver.get_server(str(var_dir / "pgdata"), cleanup_mode=None)
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+        if "(1 row)" not in exists:
+            server.psql(f'CREATE DATABASE "{database}";')
+
+
+def embedded_servers_start(*, var_dir: Path, postgres: dict | None, redis_url: str | None) -> None:
+    """Start what the settings point at on this machine: PostgreSQL when `postgres` (the
+    DATABASES entry) is given, Redis when `redis_url` is. Idempotent; joins running servers."""
+    if postgres is not None:
+        postgres_start(var_dir, postgres["NAME"])
+    if redis_url is not None:
+        redis_start(var_dir, int(redis_url.rsplit(":", 1)[1]))
 
 
 def _runtime_dir(var_dir: Path) -> Path:

@@ -1,18 +1,32 @@
 """BOOMER's own Prometheus gauges, read at scrape time from the database and Redis, so every
-web replica reports the same truth whichever worker did the work:
+web replica reports the same truth whichever worker did the work.
 
-boomer_products_by_stage{stage}, boomer_listings_by_status{platform,status},
-boomer_dead_letters_total (not yet replayed), boomer_queue_length{queue},
-boomer_breaker_state{name} (0 closed, 1 half-open, 2 open).
+The ground keeps the registry; each app registers what it knows in its AppConfig.ready():
+boomer_products_by_stage{stage} (products), boomer_listings_by_status{platform,status}
+(listings), boomer_breaker_state{name} (marketplaces: 0 closed, 1 half-open, 2 open), and
+here boomer_dead_letters_total (not yet replayed) and boomer_queue_length{queue}.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 
-from prometheus_client.core import GaugeMetricFamily
+from django.conf import settings
+from prometheus_client.core import GaugeMetricFamily, Metric
+from redis import Redis
+
+from boomer_site.celery import QUEUES
+from boomer_site.models import DeadLetter
 
 log = logging.getLogger(__name__)
-BREAKER_STATES = {"closed": 0, "half-open": 1, "open": 2}
+Source = Callable[[], Iterable[Metric]]
+_sources: list[Source] = []
+
+
+def metrics_source_register(source: Source) -> None:
+    """Add a function that yields metric families at every scrape."""
+    if source not in _sources:
+        _sources.append(source)
 
 
 class BoomerCollector:
@@ -21,59 +35,37 @@ class BoomerCollector:
         return []
 
     def collect(self):
-        try:
-            yield from self._database()
-            yield from self._redis()
-        except Exception as exc:  # a scrape must answer even while a dependency is down
-            log.warning("metrics: %s", exc)
+        for source in _sources:
+            try:
+                yield from source()
+            except Exception as exc:  # a scrape must answer even while a dependency is down
+                log.warning("metrics %s: %s", getattr(source, "__name__", source), exc)
 
-    def _database(self):
-        from django.db.models import Count
 
-        from boomer_site.models import DeadLetter
-        from listings.models import Listing
-        from products.models import Product, Stage
+def dead_letters() -> Iterable[Metric]:
+    yield GaugeMetricFamily("boomer_dead_letters_total", "Dead letters not yet replayed",
+                            value=DeadLetter.objects.filter(requeued_at__isnull=True).count())
 
-        stages = GaugeMetricFamily("boomer_products_by_stage", "Products per lifecycle stage", labels=["stage"])
-        counts = dict(Product.objects.values_list("stage").annotate(n=Count("id")))
-        for stage in Stage.values:
-            stages.add_metric([stage], counts.get(stage, 0))
-        yield stages
-        listings = GaugeMetricFamily("boomer_listings_by_status", "Listings per platform and status",
-                                     labels=["platform", "status"])
-        for platform, status, n in Listing.objects.values_list("platform", "status").annotate(n=Count("id")):
-            listings.add_metric([platform, status], n)
-        yield listings
-        yield GaugeMetricFamily("boomer_dead_letters_total", "Dead letters not yet replayed",
-                                value=DeadLetter.objects.filter(requeued_at__isnull=True).count())
 
-    def _redis(self):
-        from django.conf import settings
-        from redis import Redis
-
-        from boomer_site.celery import QUEUES
-
-        client = Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
-        sep = settings.CELERY_BROKER_TRANSPORT_OPTIONS["sep"]
-        steps = settings.CELERY_BROKER_TRANSPORT_OPTIONS["priority_steps"]
-        queues = GaugeMetricFamily("boomer_queue_length", "Tasks waiting per Celery queue", labels=["queue"])
-        for queue in QUEUES:
-            names = [queue if step == 0 else f"{queue}{sep}{step}" for step in steps]
-            pipe = client.pipeline()
-            for name in names:
-                pipe.llen(name)
-            queues.add_metric([queue], sum(pipe.execute()))
-        yield queues
-        from marketplaces.breakers import breaker_state
-
-        breakers = GaugeMetricFamily("boomer_breaker_state", "Circuit breaker: 0 closed, 1 half-open, 2 open",
-                                     labels=["name"])
-        for name in settings.BOOMER_PLATFORMS:
-            breakers.add_metric([name], BREAKER_STATES.get(breaker_state(name), 0))
-        yield breakers
+def queue_lengths() -> Iterable[Metric]:
+    client = Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
+    sep = settings.CELERY_BROKER_TRANSPORT_OPTIONS["sep"]
+    steps = settings.CELERY_BROKER_TRANSPORT_OPTIONS["priority_steps"]
+    queues = GaugeMetricFamily("boomer_queue_length", "Tasks waiting per Celery queue", labels=["queue"])
+    for queue in QUEUES:
+        names = [queue if step == 0 else f"{queue}{sep}{step}" for step in steps]
+        pipe = client.pipeline()
+        for name in names:
+            pipe.llen(name)
+        queues.add_metric([queue], sum(pipe.execute()))
+    yield queues
 
 
 def metrics_register() -> None:
     from prometheus_client import REGISTRY
 
-    REGISTRY.register(BoomerCollector())
+    metrics_source_register(dead_letters)
+    metrics_source_register(queue_lengths)
+    if not getattr(REGISTRY, "_boomer_registered", False):
+        REGISTRY.register(BoomerCollector())
+        REGISTRY._boomer_registered = True

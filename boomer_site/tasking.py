@@ -11,19 +11,23 @@ from __future__ import annotations
 import functools
 import logging
 import traceback as tb
-from typing import Callable
+from collections.abc import Callable
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.conf import settings
+
+from boomer_site.models import DeadLetter
 
 log = logging.getLogger(__name__)
 
 
-class PermanentError(Exception):
-    """An error that another attempt cannot fix (bad input, refused by the platform)."""
-
-    permanent = True
+def task_send(name: str, *args, priority: int | None = None, queue: str | None = None, **kwargs):
+    """Send a task by its name: how a service starts work without importing the task module
+    (no service ↔ tasks cycle) and how a lower layer starts work of a higher one. Routing
+    comes from CELERY task_routes, as for `task.delay`."""
+    options = {key: value for key, value in (("priority", priority), ("queue", queue)) if value is not None}
+    return current_app.send_task(name, args=args, kwargs=kwargs, **options)
 
 
 def retry_delay(attempt: int) -> float:
@@ -36,9 +40,11 @@ def is_permanent(exc: BaseException) -> bool:
 
 
 def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise_on_give_up: bool = True,
-                **options):
+                replay: str = "", **options):
     """`raise_on_give_up=False` for chord headers whose failure is recorded by `give_up`: the
-    chord's callback must still run (a raised header error would cancel it)."""
+    chord's callback must still run (a raised header error would cancel it). `replay` names
+    the task a replayed dead letter sends instead of this one (same arguments), e.g. a
+    pipeline step that cannot rejoin its chord alone."""
     def decorate(func):
         @shared_task(
             bind=True, name=name, queue=queue, acks_late=True, reject_on_worker_lost=True,
@@ -56,7 +62,7 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
                     countdown = getattr(exc, "retry_after", None) or retry_delay(attempt)
                     log.warning("%s%r failed (%s); retry %d in %.1fs", name, args, exc, attempt + 1, countdown)
                     raise self.retry(exc=exc, countdown=countdown)
-                _dead_letter(self, args, kwargs, exc, attempt + 1)
+                _dead_letter(self, args, kwargs, exc, attempt + 1, replay)
                 if give_up is not None:
                     give_up(*args, error=_describe(exc), permanent=is_permanent(exc), **kwargs)
                 if raise_on_give_up:
@@ -74,9 +80,7 @@ def _describe(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
 
 
-def _dead_letter(task, args, kwargs, exc, attempts):
-    from boomer_site.models import DeadLetter
-
+def _dead_letter(task, args, kwargs, exc, attempts, replay):
     delivery = task.request.delivery_info or {}
     DeadLetter.objects.create(
         task_name=task.name,
@@ -86,5 +90,6 @@ def _dead_letter(task, args, kwargs, exc, attempts):
         error=_describe(exc),
         traceback="".join(tb.format_exception(exc)),
         attempts=attempts,
+        replay_task=replay,
     )
     log.error("%s%r dead-lettered after %d attempt(s): %s", task.name, args, attempts, exc)

@@ -1,13 +1,9 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.html import format_html
 
-from listings.models import (
-    AnalyticsEvent,
-    Listing,
-    ListingStatus,
-    Notification,
-    SellerProfile,
-)
+from listings.models import Listing, ListingStatus
+from listings.tasks import republish_task
 
 
 @admin.register(Listing)
@@ -39,44 +35,7 @@ class ListingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected failed listings again")
     def publish_again(self, request, queryset):
-        from django.db import transaction
-
-        from marketplaces.tasks import republish_task
-
         ids = list(queryset.filter(status=ListingStatus.FAILED).values_list("pk", flat=True))
         for listing_id in ids:
             transaction.on_commit(lambda listing_id=listing_id: republish_task.delay(listing_id))
         self.message_user(request, f"{len(ids)} listing(s) queued to publish again", messages.INFO)
-
-
-@admin.register(AnalyticsEvent)
-class AnalyticsEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event_type", "product", "listing", "actor", "event_data"]
-    list_filter = ["event_type"]
-    search_fields = ["product__sku"]
-    list_select_related = ["product", "listing", "actor"]
-    raw_id_fields = ["product", "listing", "actor"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "owner", "product", "subject", "email_sent_at", "webhook_status"]
-    list_filter = ["kind"]
-    list_select_related = ["owner", "product"]
-    raw_id_fields = ["owner", "product"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(SellerProfile)
-class SellerProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "webhook_url"]
-    raw_id_fields = ["user"]

@@ -1,14 +1,19 @@
-"""Listings out as CSV or JSON, streamed row by row (never the whole table in memory)."""
+"""Listings out as CSV or JSON, or as Facebook Marketplace's bulk-upload sheet, streamed row by
+row (never the whole table in memory)."""
 from __future__ import annotations
 
 import csv
 import json
-from typing import Callable, Literal, TextIO
+from collections.abc import Callable
+from typing import Literal, TextIO
 
 from django.db.models import QuerySet
 
 from listings.models import Listing
+from listings.publishing import listing_data
+from marketplaces.adapters import facebook_sheet
 
+FORMATS = ("csv", "json", "facebook-bulk")
 COLUMNS = ("id", "sku", "product_name", "platform", "status", "title", "price", "currency", "listing_url",
            "external_id", "sold_price", "sold_at", "created_at")
 CHUNK = 500
@@ -39,18 +44,23 @@ def _row(listing: Listing) -> dict:
             "created_at": listing.created_at.isoformat()}
 
 
-def listings_export(*, queryset: QuerySet[Listing], fmt: Literal["csv", "json"], out: TextIO,
+def listings_export(*, queryset: QuerySet[Listing], fmt: Literal["csv", "json", "facebook-bulk"], out: TextIO,
                     on_progress: Callable[[int], None] | None = None) -> int:
-    """Write the listings of `queryset` to `out` (CSV with a header row, or one JSON array).
+    """Write the listings of `queryset` to `out` (CSV with a header row, one JSON array, or the
+    rows of Facebook Marketplace's bulk-upload sheet).
 
     `on_progress(written)` is called every CHUNK rows and at the end. Returns the row count.
     """
-    if fmt not in ("csv", "json"):
-        raise ValueError(f"unknown format {fmt!r}: use csv or json")
-    rows = (_row(listing) for listing in queryset.select_related("product").iterator(chunk_size=CHUNK))
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    listings = queryset.select_related("product", "product__condition").iterator(chunk_size=CHUNK)
+    if fmt == "facebook-bulk":
+        rows = (facebook_sheet.sheet_row(listing_data(listing, require_price=False)) for listing in listings)
+    else:
+        rows = (_row(listing) for listing in listings)
     count = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    if fmt != "json":
+        writer = csv.DictWriter(out, fieldnames=facebook_sheet.COLUMNS if fmt == "facebook-bulk" else COLUMNS)
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import TextIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,10 @@ from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from listings.models import AnalyticsEvent, Listing, ListingStatus, Platform
+from boomer_site.models import AnalyticsEvent
+from listings.models import Listing, ListingStatus, Platform
+from marketplaces.platforms import MARKETPLACES
+from products.backfill import embeddings_fill
 from products.models import Grade, Product, ProductCondition, Stage
 from products.services import product_sku_new
 
@@ -147,8 +151,8 @@ def _platform(raw: str) -> str:
     value = raw.strip().lower()
     labels = {label.lower(): code for code, label in Platform.choices}
     code = labels.get(value, value)
-    if code not in settings.BOOMER_PLATFORMS:
-        raise ValueError(f"platform {raw.strip()!r} is unknown (use {', '.join(settings.BOOMER_PLATFORMS)})")
+    if code not in MARKETPLACES:
+        raise ValueError(f"platform {raw.strip()!r} is unknown (use {', '.join(MARKETPLACES)})")
     return code
 
 
@@ -242,8 +246,6 @@ def sales_import(*, rows: Iterable[dict], owner, source_name: str,
     title, price and time) are skipped. New products are embedded every EMBED_BATCH rows so
     similarity search finds them. `on_progress(report)` follows every row.
     """
-    from products.backfill import embeddings_fill
-
     report = ImportReport()
     to_embed: list[int] = []
     for index, row in enumerate(rows):

@@ -2,15 +2,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from marketplaces.platforms import MARKETPLACES, PLATFORMS
 
-class Platform(models.TextChoices):
-    EBAY = "ebay", "eBay"
-    FACEBOOK = "facebook", "Facebook Marketplace"
-    MERCARI = "mercari", "Mercari"
+# The marketplaces a listing can be on, from the one platform registry.
+Platform = models.TextChoices("Platform", {code.upper(): (code, PLATFORMS[code].label) for code in MARKETPLACES})
 
 
 class Policy(models.TextChoices):
@@ -83,6 +81,10 @@ class Listing(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.get_platform_display()}: {self.title}"
 
+    def audit_refs(self) -> dict:
+        """What an AnalyticsEvent of this listing's moves points at (boomer_site/audit.py)."""
+        return {"product_id": self.product_id, "listing_id": self.pk}
+
     @transition(field=status, source=[ListingStatus.DRAFT, ListingStatus.FAILED, ListingStatus.WITHDRAWN],
                 target=ListingStatus.PUBLISHING)
     def start_publishing(self, by=None, reason=""):
@@ -107,24 +109,3 @@ class Listing(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=ListingStatus.LIVE, target=ListingStatus.WITHDRAWN)
     def withdraw(self, by=None, reason=""):
         pass
-
-
-class AnalyticsEvent(models.Model):
-    """One thing that happened: every state change of a product or listing, and more."""
-
-    event_type = models.CharField(max_length=60)
-    product = models.ForeignKey("products.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    listing = models.ForeignKey(Listing, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    event_data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["event_type", "created_at"], name="event_type_created")]
-
-    def __str__(self):
-        return f"{self.event_type} {self.event_data}"
-
-
-from listings.models_notifications import Notification, SellerProfile  # noqa: E402,F401

@@ -1,14 +1,13 @@
-"""Reads on listings."""
+"""Reads on listings: the export's filter and what the beat jobs look for."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 
-def listings_visible(*, user):
-    """Listings this user may see: all for reviewers and staff, those of their own products otherwise."""
-    from boomer_site.api import is_reviewer
-    from listings.models import Listing
+from django.utils import timezone
 
-    qs = Listing.objects.select_related("product")
-    return qs if is_reviewer(user) else qs.filter(product__owner=user)
+from listings.models import Listing, ListingStatus
+from listings.publishing import LIVE_STAGES
+from products.models import Product, Stage
 
 
 def listings_filter(*, platform: str | None = None, status: str | None = None, owner=None,
@@ -18,10 +17,6 @@ def listings_filter(*, platform: str | None = None, status: str | None = None, o
     `since`/`until` bound `created_at`, both inclusive: a `date` covers the whole day, a
     `datetime` is exact.
     """
-    from datetime import datetime
-
-    from listings.models import Listing
-
     qs = Listing.objects.select_related("product", "product__owner").defer("product__embedding")
     if platform:
         qs = qs.filter(platform=platform)
@@ -34,3 +29,34 @@ def listings_filter(*, platform: str | None = None, status: str | None = None, o
     if until is not None:
         qs = qs.filter(created_at__lte=until) if isinstance(until, datetime) else qs.filter(created_at__date__lte=until)
     return qs
+
+
+def listings_live_on(platform: str):
+    """Ids of the listings live on `platform` (the status sync asks the platform about each)."""
+    return Listing.objects.filter(platform=platform, status=ListingStatus.LIVE).values_list("pk", flat=True)
+
+
+def listings_due_to_expire(limit: int = 500) -> list[int]:
+    return list(Listing.objects.filter(status=ListingStatus.LIVE, ends_at__lte=timezone.now())
+                .values_list("pk", flat=True)[:limit])
+
+
+def listings_to_retry(limit: int = 200) -> list[int]:
+    """FAILED listings a retry can still help (not refused), of products still publishing or live."""
+    return list(Listing.objects.filter(status=ListingStatus.FAILED, failure_permanent=False,
+                                       product__stage__in=[Stage.PUBLISHING, *LIVE_STAGES])
+                .values_list("pk", flat=True)[:limit])
+
+
+def copies_left_after_sale(limit: int = 200) -> list[int]:
+    """LIVE copies of products already SOLD: a delist that failed for good, to be tried again."""
+    return list(Listing.objects.filter(status=ListingStatus.LIVE, product__stage=Stage.SOLD)
+                .values_list("pk", flat=True)[:limit])
+
+
+def products_to_settle(limit: int = 200) -> list[int]:
+    """Products still PUBLISHING although none of their listings is being published."""
+    busy = Listing.objects.filter(status__in=[ListingStatus.DRAFT, ListingStatus.PUBLISHING],
+                                  updated_at__gt=timezone.now() - timedelta(minutes=15))
+    return list(Product.objects.filter(stage=Stage.PUBLISHING).exclude(listings__in=busy)
+                .values_list("pk", flat=True)[:limit])

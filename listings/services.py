@@ -1,14 +1,15 @@
-"""The reviewer's decisions: approve (one Listing per chosen platform), reject, retry."""
+"""The reviewer's decisions: approve (one Listing per chosen platform, then the publish saga)
+and reject; and a person's edit of a draft."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from boomer_site.fsm import fsm_move
 from listings.models import Listing, ListingDraft, Policy
+from listings.publishing import publish_saga_start
+from marketplaces.platforms import MARKETPLACES
 from products.models import Product
 from products.services import product_transition
 
@@ -22,7 +23,7 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
                     policy: str = Policy.BEST_EFFORT) -> Product:
     """PENDING → PUBLISHING, with one DRAFT Listing per platform taken from its draft."""
     chosen = list(dict.fromkeys(platforms))
-    unknown = [p for p in chosen if p not in settings.BOOMER_PLATFORMS]
+    unknown = [p for p in chosen if p not in MARKETPLACES]
     if not chosen:
         raise ApprovalError("choose at least one platform")
     if unknown:
@@ -32,7 +33,6 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
     if price is not None and price <= 0:
         raise ApprovalError("the price must be more than 0")
     drafts = {d.platform: d for d in ListingDraft.objects.filter(product_id=product_id, platform__in=chosen)}
-    product = Product.objects.get(pk=product_id)
     missing_price = [p for p in chosen if price is None and (p not in drafts or drafts[p].price is None)]
     if missing_price:
         raise ApprovalError(f"no price for {', '.join(missing_price)}: give one (no comparable sales to suggest it)")
@@ -47,8 +47,6 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
             "description": draft.description if draft else "",
             "price": price if price is not None else draft.price, "currency": product.currency,
         })
-    from marketplaces.saga import publish_saga_start
-
     publish_saga_start(product=product, platforms=chosen)
     return product
 
@@ -59,16 +57,6 @@ def product_reject(*, product_id: int, by, reason: str) -> Product:
     return product_transition(product_id=product_id, transition="reject", by=by, reason=reason.strip())
 
 
-@transaction.atomic
-def product_retry(*, product_id: int, by=None) -> Product:
-    """FAILED → DROPPED, and the whole pipeline runs again."""
-    from agents.pipeline import pipeline_start
-
-    product = product_transition(product_id=product_id, transition="retry", by=by, reason="retry")
-    pipeline_start(product=product, priority="high")
-    return product
-
-
 def draft_update(*, draft: ListingDraft, title: str, description: str, price) -> ListingDraft:
     """A person's edit: kept even if the agent writes drafts again."""
     draft.title, draft.description, draft.price = title, description, price
@@ -76,31 +64,3 @@ def draft_update(*, draft: ListingDraft, title: str, description: str, price) ->
     draft.version += 1
     draft.save()
     return draft
-
-
-class IllegalListingMove(Exception):
-    def __init__(self, listing: Listing, transition: str):
-        self.listing = listing
-        self.stage = listing.status
-        super().__init__(f"cannot {transition.replace('_', ' ')} a listing that is {listing.status}")
-
-
-def listing_transition(*, listing_id: int, transition: str, by=None, reason: str = "",
-                       fields: dict | None = None) -> Listing:
-    """Lock the listing, make one move, save it (and `fields`)."""
-    return fsm_move(model=Listing, pk=listing_id, transition=transition, refused=IllegalListingMove,
-                    touched=("status", "last_error"), by=by, reason=reason, fields=fields)
-
-
-@transaction.atomic
-def listing_mark_sold(*, listing_id: int, by=None, price: Decimal | None = None) -> Listing:
-    """A sale on one platform: the listing is SOLD and the product with it."""
-    from products.models import Stage
-
-    current = Listing.objects.get(pk=listing_id)
-    listing = listing_transition(listing_id=listing_id, transition="mark_sold", by=by, reason="sold",
-                                 fields={"sold_price": price or current.price, "sold_at": timezone.now()})
-    if listing.product.stage in (Stage.PUBLISHED, Stage.ACTIVE):
-        product_transition(product_id=listing.product_id, transition="mark_sold", by=by,
-                           reason=f"sold on {listing.get_platform_display()}")
-    return listing

@@ -4,16 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 
 from marketplaces.credentials import account_save
-from marketplaces.models import MarketData
-from marketplaces.models_credentials import MarketplaceAccount
-
-PLATFORMS = [("ebay", "eBay"), ("facebook", "Facebook Marketplace"), ("mercari", "Mercari"), ("file", "File export")]
+from marketplaces.models import MarketplaceAccount
+from marketplaces.platforms import PLATFORMS
 
 
 class AccountForm(forms.ModelForm):
     """Secrets go in, never come out: the field is always shown empty and is stored encrypted."""
 
-    platform = forms.ChoiceField(choices=PLATFORMS)
+    platform = forms.ChoiceField(choices=[(code, p.label) for code, p in PLATFORMS.items()])
     secrets = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}), required=False,
         help_text='JSON, e.g. {"client_id": "…", "client_secret": "…", "refresh_token": "…"}. '
@@ -59,10 +57,3 @@ class MarketplaceAccountAdmin(admin.ModelAdmin):
         saved = account_save(owner=obj.owner, platform=obj.platform, secrets=secrets, label=obj.label)
         obj.pk, obj.key_id = saved.pk, saved.key_id
         self.message_user(request, f"{obj.platform} credentials stored encrypted", messages.SUCCESS)
-
-
-@admin.register(MarketData)
-class MarketDataAdmin(admin.ModelAdmin):
-    list_display = ["product_hash", "platform", "condition", "source", "fetched_at", "expires_at"]
-    list_filter = ["platform", "source"]
-    search_fields = ["product_hash"]

@@ -1,4 +1,4 @@
-"""Circuit breakers per marketplace and per AI provider (pybreaker, state in Redis).
+"""Circuit breakers per marketplace (pybreaker, state in Redis).
 
 The state lives in Redis (`CircuitRedisStorage`, namespace `boomer:breaker:{name}`), so
 every worker on every machine sees the same open/closed state. Only failures that say "the
@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import functools
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pybreaker
 import redis
+from django.conf import settings
 
-from marketplaces.adapters.base import AdapterError, conf
-
-DISPLAY = {"ebay": "eBay", "facebook": "Facebook Marketplace", "mercari": "Mercari", "file": "File export",
-           "anthropic": "Claude (Anthropic)", "local": "the local AI provider"}
+from marketplaces.adapters.base import AdapterError
+from marketplaces.platforms import platform_label
 
 
 class CircuitOpenError(AdapterError):
@@ -35,35 +35,31 @@ def _redis(url: str) -> redis.Redis:
 
 
 def redis_client() -> redis.Redis:
-    return _redis(str(conf("REDIS_URL", "redis://127.0.0.1:6379/0")))
+    return _redis(settings.REDIS_URL)
 
 
 def namespace(name: str) -> str:
     return f"boomer:breaker:{name}"
 
 
-def _counts_for_marketplace(exc: BaseException) -> bool:
+def _counts(exc: BaseException) -> bool:
+    """Only an outage counts: a retryable AdapterError (5xx, 429, timeout, no connection)."""
     return isinstance(exc, AdapterError) and not exc.permanent
 
 
-def _counts_for_ai(exc: BaseException) -> bool:
-    return not getattr(exc, "permanent", False)
-
-
 @functools.lru_cache(maxsize=64)
-def _breaker(name: str, fail_max: int, reset: float, url: str, ai: bool) -> pybreaker.CircuitBreaker:
-    counts = _counts_for_ai if ai else _counts_for_marketplace
+def _breaker(name: str, fail_max: int, reset: float, url: str) -> pybreaker.CircuitBreaker:
     return pybreaker.CircuitBreaker(
         fail_max=fail_max, reset_timeout=reset, name=name,
-        exclude=[lambda exc: not counts(exc)],
+        exclude=[lambda exc: not _counts(exc)],
         state_storage=pybreaker.CircuitRedisStorage(pybreaker.STATE_CLOSED, _redis(url), namespace=namespace(name)),
         throw_new_error_on_trip=False,  # the tripping call raises its own (retryable) error
     )
 
 
-def breaker_for(name: str, *, ai: bool = False) -> pybreaker.CircuitBreaker:
-    return _breaker(name, int(conf("BOOMER_BREAKER_FAIL_MAX", 5)), float(conf("BOOMER_BREAKER_RESET_SECONDS", 60)),
-                    str(conf("REDIS_URL", "redis://127.0.0.1:6379/0")), ai)
+def breaker_for(name: str) -> pybreaker.CircuitBreaker:
+    return _breaker(name, int(settings.BOOMER_BREAKER_FAIL_MAX), float(settings.BOOMER_BREAKER_RESET_SECONDS),
+                    settings.REDIS_URL)
 
 
 def remaining_open_seconds(breaker: pybreaker.CircuitBreaker) -> float:
@@ -73,26 +69,17 @@ def remaining_open_seconds(breaker: pybreaker.CircuitBreaker) -> float:
     return max(1.0, opened_at.timestamp() + breaker.reset_timeout - time.time())
 
 
-def _call(name: str, ai: bool, fn: Callable, *args, **kwargs) -> Any:
-    breaker = breaker_for(name, ai=ai)
+def call_with_breaker(platform: str, fn: Callable, *args, **kwargs) -> Any:
+    """`fn(*args, **kwargs)` guarded by the platform's breaker; raises CircuitOpenError
+    (retryable, retry_after = seconds until half-open) while the breaker is open."""
+    breaker = breaker_for(platform)
     try:
         return breaker.call(fn, *args, **kwargs)
     except pybreaker.CircuitBreakerError:
         raise CircuitOpenError(
-            f"{DISPLAY.get(name.removeprefix('ai:'), name)} is unavailable (circuit open): retrying later",
+            f"{platform_label(platform)} is unavailable (circuit open): retrying later",
             permanent=False, retry_after=remaining_open_seconds(breaker),
         ) from None
-
-
-def call_with_breaker(platform: str, fn: Callable, *args, **kwargs) -> Any:
-    """`fn(*args, **kwargs)` guarded by the platform's breaker; raises CircuitOpenError
-    (retryable, retry_after = seconds until half-open) while the breaker is open."""
-    return _call(platform, False, fn, *args, **kwargs)
-
-
-def call_ai_with_breaker(provider: str, fn: Callable, *args, **kwargs) -> Any:
-    """The same for an AI provider: any exception without `permanent=True` counts."""
-    return _call(f"ai:{provider}", True, fn, *args, **kwargs)
 
 
 def breaker_state(name: str) -> str:

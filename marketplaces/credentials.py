@@ -1,7 +1,7 @@
-"""Marketplace credentials, encrypted at rest with AES-256-GCM, and a log filter that keeps
-secrets out of logs.
+"""Marketplace credentials, encrypted at rest with AES-256-GCM; decrypted values are handed to
+the log redaction (boomer_site/redaction.py) so no log line shows them.
 
-Key: `BOOMER_SECRET_KEY_ENCRYPTION` (env or setting), base64 of 32 random bytes
+Key: the `BOOMER_SECRET_KEY_ENCRYPTION` setting (from the environment), base64 of 32 random bytes
 (`python -c "import os,base64;print(base64.b64encode(os.urandom(32)).decode())"`).
 Unset: derived from Django's SECRET_KEY with HKDF-SHA256 (info b"boomer-credentials"), so
 a dev checkout works out of the box; production should set its own key. Old keys listed in
@@ -19,16 +19,16 @@ import base64
 import binascii
 import hashlib
 import json
-import logging
 import os
-import re
-import threading
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import transaction
+
+from boomer_site.redaction import secret_values_register
+from marketplaces.models import MarketplaceAccount
 
 MAGIC = b"B1"
 KEY_ID_BYTES = 8
@@ -40,10 +40,6 @@ class CredentialsError(Exception):
 
 
 # --- keys ------------------------------------------------------------------------------------
-def _setting(name: str) -> str:
-    return os.environ.get(name) or getattr(settings, name, "") or ""
-
-
 def _decode_key(value: str | bytes) -> bytes:
     if isinstance(value, bytes) and len(value) == 32:
         return value
@@ -62,7 +58,7 @@ def derived_key() -> bytes:
 
 
 def current_key() -> bytes:
-    configured = _setting("BOOMER_SECRET_KEY_ENCRYPTION")
+    configured = settings.BOOMER_SECRET_KEY_ENCRYPTION
     return _decode_key(configured) if configured else derived_key()
 
 
@@ -72,7 +68,7 @@ def key_id(key: bytes) -> bytes:
 
 def _known_keys() -> dict[bytes, bytes]:
     keys = [current_key(), derived_key()]
-    keys += [_decode_key(k.strip()) for k in _setting("BOOMER_SECRET_KEY_ENCRYPTION_OLD").split(",") if k.strip()]
+    keys += [_decode_key(k.strip()) for k in settings.BOOMER_SECRET_KEY_ENCRYPTION_OLD if k.strip()]
     return {key_id(k): k for k in keys}
 
 
@@ -106,9 +102,7 @@ def unseal(blob: bytes, *, aad: bytes, keys: dict[bytes, bytes] | None = None) -
 
 # --- services --------------------------------------------------------------------------------
 @transaction.atomic
-def account_save(*, owner, platform: str, secrets: dict, label: str = ""):
-    from marketplaces.models_credentials import MarketplaceAccount
-
+def account_save(*, owner, platform: str, secrets: dict, label: str = "") -> MarketplaceAccount:
     key = current_key()
     account, _ = MarketplaceAccount.objects.select_for_update().get_or_create(
         owner=owner, platform=platform, defaults={"secret": b"", "key_id": ""})
@@ -128,8 +122,6 @@ def account_secrets(account) -> dict:
 
 def key_rotate(*, old_key: str | bytes, new_key: str | bytes) -> int:
     """Re-encrypt every account sealed with `old_key` under `new_key`; the count."""
-    from marketplaces.models_credentials import MarketplaceAccount
-
     old, new = _decode_key(old_key), _decode_key(new_key)
     old_id, new_id = key_id(old).hex(), key_id(new).hex()
     done = 0
@@ -142,87 +134,3 @@ def key_rotate(*, old_key: str | bytes, new_key: str | bytes) -> int:
             account.save(update_fields=["secret", "key_id", "updated_at"])
             done += 1
     return done
-
-
-# --- logging ---------------------------------------------------------------------------------
-REDACTED = "[REDACTED]"
-_SECRET_NAMES = r"client_secret|refresh_token|access_token|id_token|password|api_key|secret|storage_state|cookies?"
-_PATTERNS = [
-    (re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/#^|=:!*%]+"), r"\1 " + REDACTED),
-    (re.compile(rf"(?i)\b({_SECRET_NAMES})=([^&\s'\",;]+)"), r"\1=" + REDACTED),
-    (re.compile(rf"""(?i)(["']?\b(?:{_SECRET_NAMES})\b["']?\s*[:=]\s*)("[^"]*"|'[^']*')"""), r'\1"' + REDACTED + '"'),
-]
-_known_values: dict[str, None] = {}
-_known_lock = threading.Lock()
-MAX_KNOWN = 2000
-
-
-def secret_values_register(secrets) -> None:
-    """Remember secret values (strings of 6+ chars, nested too) so the filter redacts them verbatim."""
-    values = []
-
-    def walk(value):
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-        elif isinstance(value, str) and len(value) >= 6:
-            values.append(value)
-
-    walk(secrets)
-    with _known_lock:
-        for value in values:
-            _known_values[value] = None
-        while len(_known_values) > MAX_KNOWN:
-            _known_values.pop(next(iter(_known_values)))
-
-
-def redact(text: str) -> str:
-    with _known_lock:
-        known = sorted(_known_values, key=len, reverse=True)
-    for value in known:
-        if value in text:
-            text = text.replace(value, REDACTED)
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-class RedactSecretsFilter(logging.Filter):
-    """Rewrites a record's message (and traceback text) with secrets replaced.
-
-    A filter on a logger only sees that logger's own records, so attach it to handlers
-    (LOGGING "filters"/"handlers") to cover everything; `install_log_filter()` attaches it
-    to the marketplaces loggers BOOMER creates."""
-
-    _formatter = logging.Formatter()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self._formatter.formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        return True
-
-
-_filter = RedactSecretsFilter()
-MARKETPLACE_LOGGERS = ("marketplaces", "marketplaces.adapters.ebay", "marketplaces.adapters.facebook",
-                       "marketplaces.adapters.mercari", "marketplaces.adapters.file_export", "marketplaces.breakers",
-                       "marketplaces.credentials")
-
-
-def install_log_filter(names=MARKETPLACE_LOGGERS) -> RedactSecretsFilter:
-    for name in names:
-        logger = logging.getLogger(name)
-        if _filter not in logger.filters:
-            logger.addFilter(_filter)
-    return _filter
-
-
-install_log_filter()

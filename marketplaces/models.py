@@ -1,24 +1,26 @@
+from django.conf import settings
 from django.db import models
 
 
-class MarketData(models.Model):
-    """Pricing research for one kind of product on one platform, kept until `expires_at`."""
+class MarketplaceAccount(models.Model):
+    """A seller's connection to one marketplace. `secret` is AES-256-GCM ciphertext (see
+    marketplaces/credentials.py); it is never shown, logged or serialised in the clear."""
 
-    product_hash = models.CharField(max_length=64)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marketplace_accounts")
     platform = models.CharField(max_length=20)
-    condition = models.CharField(max_length=10, blank=True)
-    pricing_stats = models.JSONField(default=dict)
-    source = models.CharField(max_length=50, default="boomer", help_text="Where the figures came from.")
-    fetched_at = models.DateTimeField(auto_now=True)
-    expires_at = models.DateTimeField(db_index=True)
+    label = models.CharField(max_length=100, blank=True)
+    secret = models.BinaryField(editable=False)
+    key_id = models.CharField(max_length=32, db_index=True, editable=False,
+                              help_text="Which encryption key sealed `secret` (a fingerprint, not the key).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "market data"
-        indexes = [models.Index(fields=["product_hash", "platform"], name="marketdata_hash_platform")]
-        constraints = [
-            models.UniqueConstraint(fields=["product_hash", "platform", "condition"], name="marketdata_unique")
-        ]
+        ordering = ["owner_id", "platform"]
+        constraints = [models.UniqueConstraint(fields=["owner", "platform"], name="marketplace_account_per_owner")]
 
     def __str__(self):
-        return f"{self.platform} {self.product_hash[:10]} {self.condition}"
-from marketplaces.models_credentials import MarketplaceAccount  # noqa
+        return f"{self.platform} account of user {self.owner_id}" + (f" ({self.label})" if self.label else "")
+
+    def __repr__(self):
+        return f"<MarketplaceAccount id={self.pk} owner={self.owner_id} platform={self.platform} key_id={self.key_id}>"

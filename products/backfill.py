@@ -4,11 +4,12 @@ each batch commits on its own, so a crash loses at most the batch in flight."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.db import transaction
 
+from products.embedding import embed_texts
 from products.models import Product
 from products.similarity import product_embedding_text
 
@@ -37,8 +38,6 @@ def _text(row: dict) -> str:
 
 def _fill(rows: list[dict]) -> tuple[int, list[str]]:
     """Embed and store the rows that have text; returns (filled, SKUs skipped for lack of text)."""
-    from agents.local.embedding import embed_texts
-
     texts = {row["pk"]: _text(row) for row in rows}
     skipped = [row["sku"] for row in rows if not texts[row["pk"]]]
     todo = [pk for pk, text in texts.items() if text]

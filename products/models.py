@@ -5,7 +5,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from pgvector.django import HnswIndex, VectorField
 
-EMBEDDING_DIM = 384
+from products.embedding import EMBEDDING_DIM
 
 
 class Stage(models.TextChoices):
@@ -31,7 +31,7 @@ class Product(ConcurrentTransitionMixin, models.Model):
     """One item for sale. `stage` moves only through the transitions below.
 
     Each transition takes `by` (the user, if a person did it) and `reason`; the
-    post_transition signal turns them into an AnalyticsEvent (listings/signals.py).
+    post_transition signal turns them into an AnalyticsEvent (boomer_site/audit.py).
     """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products")
@@ -67,6 +67,10 @@ class Product(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.name or self.sku
+
+    def audit_refs(self) -> dict:
+        """What an AnalyticsEvent of this product's moves points at (boomer_site/audit.py)."""
+        return {"product_id": self.pk}
 
     @property
     def title(self) -> str:
@@ -130,7 +134,7 @@ class Product(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-def product_image_path(instance: "ProductImage", filename: str) -> str:
+def product_image_path(instance: ProductImage, filename: str) -> str:
     """Content-addressed: the client's file name is never used as a path."""
     return f"products/{instance.owner_id}/{instance.sha256[:2]}/{instance.sha256}.{instance.format.lower()}"
 

@@ -1,15 +1,21 @@
-"""Writes on products: intake of photos, and every lifecycle move."""
+"""Writes on products: intake of photos (which starts the agents' pipeline), every lifecycle
+move, and the inbox's owner."""
 from __future__ import annotations
 
 import logging
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from boomer_site.celery import PRIORITY
+from boomer_site.fsm import fsm_move
+from boomer_site.tasking import task_send
 from products.models import Product, ProductImage
-from products.photos import CheckedPhoto, PhotoRejected, photo_check
+from products.photos import CheckedPhoto, PhotoRejected, photo_check, photo_size_check
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +40,6 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
     already known for this owner (same content hash), nothing new is made: `duplicate_of`
     names the existing product.
     """
-    from django.conf import settings
-
     result = IntakeResult()
     checked: list[CheckedPhoto] = []
     seen: set[str] = set()
@@ -74,9 +78,7 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
                 image.image.save(photo.name, ContentFile(photo.data), save=False)
                 image.save()
             if start_pipeline:
-                from agents.pipeline import pipeline_start
-
-                pipeline_start(product=product, priority=priority)
+                pipeline_send(product_id=product.pk, priority=priority)
     except IntegrityError:
         # Another process took the same photo a moment ago: that product is this one.
         existing = _product_with_photo(owner=owner, hashes=seen)
@@ -89,11 +91,16 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
     return result
 
 
+def pipeline_send(*, product_id: int, priority: str = "medium") -> None:
+    """Start the agents' pipeline once the product is committed. Its first step, sent by name
+    (the agents sit above products); it goes on to the rest (agents/pipeline.py)."""
+    transaction.on_commit(lambda: task_send("agents.vision", product_id, priority=PRIORITY[priority],
+                                            pipeline_priority=priority))
+
+
 def product_create_from_upload(*, owner, files, notes: str = "") -> IntakeResult:
     """The API's intake: the inbox's checks, but all or nothing — one bad file refuses the
     upload with a message naming that file, and no product is made."""
-    from products.photos import photo_size_check
-
     photos = []
     for upload in files:
         name = (upload.name or "upload").rsplit("/", 1)[-1][:255]
@@ -121,7 +128,15 @@ class IllegalTransition(Exception):
 
 def product_transition(*, product_id: int, transition: str, by=None, reason: str = "", fields: dict | None = None) -> Product:
     """Lock the product, make one lifecycle move, save it (and `fields`) in one transaction."""
-    from boomer_site.fsm import fsm_move
-
     return fsm_move(model=Product, pk=product_id, transition=transition, refused=IllegalTransition,
                     touched=("stage", "failure_reason"), by=by, reason=reason, fields=fields)
+
+
+def inbox_owner_get_or_create():
+    """The account that owns what is dropped in the inbox (BOOMER_INBOX_OWNER), made on first use."""
+    user, created = get_user_model().objects.get_or_create(username=settings.BOOMER_INBOX_OWNER,
+                                                           defaults={"is_active": True})
+    if created:
+        user.set_unusable_password()  # `make run` gives the admin account its password
+        user.save(update_fields=["password"])
+    return user

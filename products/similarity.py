@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from pgvector.django import CosineDistance
 
+from products.embedding import embed_text
 from products.models import Product
 
 
@@ -14,11 +15,7 @@ def product_embedding_text(*, name, brand, model, category, notes="", text_read=
 
 
 def embed(text: str) -> list[float] | None:
-    if not text:
-        return None
-    from agents.local.embedding import embed_text
-
-    return embed_text(text)
+    return embed_text(text) if text else None
 
 
 def products_similar(*, product: Product, limit: int = 5, max_distance: float | None = None,

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from marketplaces.platforms import MARKETPLACES, PLATFORMS
+
 from .condition_rules import says_sealed
 from .gtin import gtin_valid
 from .text_facts import fold
 
-# Character limits. Titles: eBay 80, Mercari 80, Facebook Marketplace 100.
-# Descriptions: Mercari allows 1000. eBay accepts far longer HTML descriptions
-# and Facebook's limit is not documented; 4000/5000 are our own caps for a
-# plain-text draft.
+# Title and description limits per marketplace, from the platform registry.
 PLATFORM_LIMITS: dict[str, dict[str, int]] = {
-    "ebay": {"title": 80, "description": 4000},
-    "mercari": {"title": 80, "description": 1000},
-    "facebook": {"title": 100, "description": 5000},
+    code: {"title": PLATFORMS[code].title_max, "description": PLATFORMS[code].description_max}
+    for code in MARKETPLACES
 }
 
 CONDITION_LABELS: dict[str | None, str] = {

@@ -70,7 +70,7 @@ _COLOR_RE = re.compile(
 
 
 @dataclass(frozen=True)
-class Identity:
+class TextFacts:
     name: str | None
     brand: str | None
     model: str | None
@@ -211,7 +211,7 @@ def _model_after_keyword(lines: list[_Line]) -> tuple[str, str] | None:
 
 def _model_on_brand_line(hit: _BrandHit) -> str | None:
     brand_key = _brand_key(hit.canonical)
-    for token, start, end in _tokens(hit.line.text):
+    for token, start, _end in _tokens(hit.line.text):
         if hit.span[0] <= start < hit.span[1] or _brand_key(token) == brand_key:
             continue
         if _is_model_token(token):
@@ -306,7 +306,7 @@ def _first_line_name(notes: str) -> str | None:
     return name or None
 
 
-def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = None) -> Identity:
+def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = None) -> TextFacts:
     """Work out what the item is; explicit `key: value` lines in the notes win."""
     notes = notes or ""
     explicit = _explicit_fields(notes)
@@ -403,7 +403,7 @@ def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = Non
 
     values = {"name": name, "brand": brand, "model": model, "category": category}
     unknowns = tuple(f for f in IDENTITY_FIELDS if not values[f])
-    return Identity(
+    return TextFacts(
         name=name,
         brand=brand,
         model=model,

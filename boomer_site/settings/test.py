@@ -1,4 +1,5 @@
-"""`make test`: the same real servers, kept apart from a running `make run`.
+"""`make test`: the same real servers (embedded ones started here), kept apart from a running
+`make run`.
 
 The Redis db index differs (a `make run` worker must never take a test's tasks), and the
 retry backoff is shrunk so retry → dead-letter paths run in seconds.
@@ -11,8 +12,10 @@ os.environ.setdefault("BOOMER_RETRY_FACTOR", "2")
 os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "5")
 os.environ.setdefault("BOOMER_INBOX_DEBOUNCE_SECONDS", "0.5")
 
+from boomer_site.embedded import embedded_servers_start  # noqa: E402
+
 from .base import *  # noqa: E402,F401,F403
-from .base import VAR_DIR  # noqa: E402
+from .base import DATABASES, EMBEDDED_POSTGRES, EMBEDDED_REDIS, REDIS_BASE_URL, VAR_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,4 +25,7 @@ BOOMER_INBOX = VAR_DIR / "test-inbox"
 
 # The live server answers from short-lived threads: persistent connections would outlive them
 # and keep the test database busy when it is dropped.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+embedded_servers_start(var_dir=VAR_DIR, postgres=DATABASES["default"] if EMBEDDED_POSTGRES else None,
+                       redis_url=REDIS_BASE_URL if EMBEDDED_REDIS else None)

@@ -1,16 +1,18 @@
 """Marketplace adapters: one module per platform on a shared base (base.py).
 
-`adapter_for(platform, credentials=...)` picks the class from the kind→class registry,
-which the `BOOMER_ADAPTERS` setting (platform → dotted class path) overrides, e.g. to send
-every platform to the CSV export: {"ebay": "marketplaces.adapters.file_export.FileExportAdapter"}.
+`adapter_for(platform, credentials=...)` picks the class named in the platform registry
+(marketplaces/platforms.py), which the `BOOMER_ADAPTERS` setting (platform → dotted class
+path) overrides, e.g. to send a platform to the CSV export:
+{"ebay": "marketplaces.adapters.file_export.FileExportAdapter"}.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
+from django.conf import settings
 from django.utils.module_loading import import_string
 
-from marketplaces.credentials import install_log_filter
+from marketplaces.platforms import PLATFORMS
 
 from .base import (  # noqa: F401
     AdapterError,
@@ -19,21 +21,11 @@ from .base import (  # noqa: F401
     MarketplaceAdapter,
     Media,
     PublishResult,
-    conf,
 )
-
-install_log_filter()  # no secret from an adapter's log lines, whoever configured logging
-
-DEFAULT_ADAPTERS = {
-    "ebay": "marketplaces.adapters.ebay.EbayAdapter",
-    "facebook": "marketplaces.adapters.facebook.FacebookAdapter",
-    "mercari": "marketplaces.adapters.mercari.MercariAdapter",
-    "file": "marketplaces.adapters.file_export.FileExportAdapter",
-}
 
 
 def adapter_class(platform: str) -> type[MarketplaceAdapter]:
-    registry = {**DEFAULT_ADAPTERS, **(conf("BOOMER_ADAPTERS", None) or {})}
+    registry = {code: p.adapter for code, p in PLATFORMS.items()} | (settings.BOOMER_ADAPTERS or {})
     try:
         return import_string(registry[platform])
     except KeyError:

@@ -7,22 +7,12 @@ honouring `retry_after`).
 """
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Literal
-
-from django.conf import settings
-
-
-def conf(name: str, default: Any = None) -> Any:
-    """A setting: Django settings first, then the environment, then `default`."""
-    value = getattr(settings, name, None)
-    if value is None or value == "":
-        value = os.environ.get(name) or None
-    return default if value is None else value
+from typing import Literal
 
 
 class AdapterError(Exception):
@@ -80,19 +70,20 @@ class Media:
 
     @classmethod
     def from_bytes(cls, data: bytes, *, url: str = "", filename: str = "photo.jpg",
-                   content_type: str = "image/jpeg") -> "Media":
+                   content_type: str = "image/jpeg") -> Media:
         return cls(url=url, load=lambda: data, filename=filename, content_type=content_type, _data=data)
 
 
 @dataclass(frozen=True)
 class ListingData:
-    """What adapters need from a Listing, read once so no adapter queries the database
-    (Playwright's sync API runs an event loop, inside which the ORM refuses to work)."""
+    """What adapters need from a listing, read once by the caller (listings/publishing.py:
+    `listing_data`), so no adapter queries the database (Playwright's sync API runs an event
+    loop, inside which the ORM refuses to work) and this app never imports a listing."""
 
     sku: str
     title: str
     description: str
-    price: Decimal
+    price: Decimal | None  # None only in exports of a listing that has none yet
     currency: str
     grade: str  # products.Grade value or ""
     brand: str
@@ -101,26 +92,6 @@ class ListingData:
     external_id: str = ""
     listing_url: str = ""
     created_at: datetime | None = None
-
-    @classmethod
-    def of(cls, listing) -> "ListingData":
-        if isinstance(listing, ListingData):
-            return listing
-        product = listing.product
-        try:
-            grade = product.condition.grade or ""
-        except Exception:  # no ProductCondition row yet
-            grade = ""
-        price = listing.price if listing.price is not None else product.recommended_price
-        if price is None:
-            raise AdapterError("The listing has no price", permanent=True)
-        return cls(
-            sku=product.sku, title=listing.title, description=listing.description or "",
-            price=Decimal(price), currency=listing.currency or "USD", grade=grade,
-            brand=product.brand or "", category=product.category or "",
-            idempotency_key=str(listing.idempotency_key), external_id=listing.external_id or "",
-            listing_url=listing.listing_url or "", created_at=listing.created_at,
-        )
 
 
 class MarketplaceAdapter(ABC):
@@ -140,13 +111,13 @@ class MarketplaceAdapter(ABC):
         return f"<{type(self).__name__} platform={self.platform}>"
 
     @abstractmethod
-    def publish(self, listing, media: list[Media]) -> PublishResult: ...
+    def publish(self, data: ListingData, media: list[Media]) -> PublishResult: ...
 
     @abstractmethod
-    def withdraw(self, listing) -> None: ...
+    def withdraw(self, data: ListingData) -> None: ...
 
     @abstractmethod
-    def fetch_status(self, listing) -> ListingState: ...
+    def fetch_status(self, data: ListingData) -> ListingState: ...
 
     def _credential(self, name: str) -> str:
         value = self.credentials.get(name)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.cache import cache
 
 from . import transport
@@ -29,7 +29,6 @@ from .base import (
     MarketplaceAdapter,
     Media,
     PublishResult,
-    conf,
 )
 
 log = logging.getLogger(__name__)
@@ -69,9 +68,9 @@ class EbayAdapter(MarketplaceAdapter):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.api_url = str(conf("EBAY_API_URL", "https://api.ebay.com")).rstrip("/")
-        self.auth_url = str(conf("EBAY_AUTH_URL", self.api_url)).rstrip("/")
-        self.web_url = str(conf("EBAY_WEB_URL", "https://www.ebay.com")).rstrip("/")
+        self.api_url = str(settings.EBAY_API_URL).rstrip("/")
+        self.auth_url = str(settings.EBAY_AUTH_URL or self.api_url).rstrip("/")
+        self.web_url = str(settings.EBAY_WEB_URL).rstrip("/")
         self.http = transport.session()
 
     # --- OAuth -------------------------------------------------------------------------
@@ -122,8 +121,7 @@ class EbayAdapter(MarketplaceAdapter):
                            permanent=False, status=401)
 
     # --- publish -------------------------------------------------------------------------
-    def publish(self, listing, media: list[Media]) -> PublishResult:
-        data = ListingData.of(listing)
+    def publish(self, data: ListingData, media: list[Media]) -> PublishResult:
         self._put_inventory_item(data, media)
         offer = self._offer_for(data.sku)
         if offer and offer.get("status") == "PUBLISHED" and (offer.get("listing") or {}).get("listingId"):
@@ -206,8 +204,7 @@ class EbayAdapter(MarketplaceAdapter):
         return (published or offers or [None])[0]
 
     # --- withdraw ------------------------------------------------------------------------
-    def withdraw(self, listing) -> None:
-        data = ListingData.of(listing)
+    def withdraw(self, data: ListingData) -> None:
         offer = self._offer_for(data.sku)
         if not offer or offer.get("status") != "PUBLISHED":
             return  # nothing live: already withdrawn
@@ -219,8 +216,7 @@ class EbayAdapter(MarketplaceAdapter):
             raise
 
     # --- status --------------------------------------------------------------------------
-    def fetch_status(self, listing) -> ListingState:
-        data = ListingData.of(listing)
+    def fetch_status(self, data: ListingData) -> ListingState:
         sale = self._find_sale(data)
         if sale:
             return sale
@@ -236,8 +232,8 @@ class EbayAdapter(MarketplaceAdapter):
         return ListingState("LIVE", raw=offer)
 
     def _find_sale(self, data: ListingData) -> ListingState | None:
-        since = (data.created_at or datetime.now(dt_timezone.utc)) - timedelta(days=1)
-        since = max(since, datetime.now(dt_timezone.utc) - timedelta(days=89))
+        since = (data.created_at or datetime.now(UTC)) - timedelta(days=1)
+        since = max(since, datetime.now(UTC) - timedelta(days=89))
         params = {"filter": f"creationdate:[{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}..]", "limit": 200}
         path = "/sell/fulfillment/v1/order"
         for _page in range(10):

@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import time
 
+from django.conf import settings
+
 from . import transport
 from .base import (
     AdapterError,
@@ -27,7 +29,6 @@ from .base import (
     MarketplaceAdapter,
     Media,
     PublishResult,
-    conf,
 )
 
 CONDITIONS = {"NEW": "new", "LIKE_NEW": "used_like_new", "GOOD": "used_good", "FAIR": "used_fair",
@@ -65,10 +66,10 @@ class FacebookAdapter(MarketplaceAdapter):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.graph_url = str(conf("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v19.0")).rstrip("/")
-        self.web_url = str(conf("FACEBOOK_WEB_URL", "https://www.facebook.com")).rstrip("/")
-        self.poll_seconds = float(conf("FACEBOOK_BATCH_POLL_SECONDS", 1.0))
-        self.batch_timeout = float(conf("FACEBOOK_BATCH_TIMEOUT_SECONDS", 60.0))
+        self.graph_url = str(settings.FACEBOOK_GRAPH_URL).rstrip("/")
+        self.web_url = str(settings.FACEBOOK_WEB_URL).rstrip("/")
+        self.poll_seconds = float(settings.FACEBOOK_BATCH_POLL_SECONDS)
+        self.batch_timeout = float(settings.FACEBOOK_BATCH_TIMEOUT_SECONDS)
         self.http = transport.session()
 
     def _call(self, method: str, edge: str, *, params=None, data=None):
@@ -121,8 +122,7 @@ class FacebookAdapter(MarketplaceAdapter):
         return items[0] if items else None
 
     # --- the interface ---------------------------------------------------------------------
-    def publish(self, listing, media: list[Media]) -> PublishResult:
-        data = ListingData.of(listing)
+    def publish(self, data: ListingData, media: list[Media]) -> PublishResult:
         condition = CONDITIONS.get(data.grade)
         if not condition:
             raise AdapterError("Facebook needs a condition: grade the item before publishing", permanent=True)
@@ -151,8 +151,7 @@ class FacebookAdapter(MarketplaceAdapter):
                              listing_url=f"{self.web_url}/marketplace/item/{found['id']}",
                              raw={"item": found, "batch": status})
 
-    def withdraw(self, listing) -> None:
-        data = ListingData.of(listing)
+    def withdraw(self, data: ListingData) -> None:
         if not self._catalog_item(data.sku):
             return  # already gone
         status = self._batch([{"method": "DELETE", "data": {"id": data.sku}}])
@@ -160,8 +159,7 @@ class FacebookAdapter(MarketplaceAdapter):
         if errors and self._catalog_item(data.sku):
             raise AdapterError("Facebook did not delete the item: " + "; ".join(errors), permanent=False)
 
-    def fetch_status(self, listing) -> ListingState:
-        data = ListingData.of(listing)
+    def fetch_status(self, data: ListingData) -> ListingState:
         item = self._catalog_item(data.sku)
         if not item:
             return ListingState("ENDED", raw={})

@@ -13,8 +13,11 @@ import io
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+from marketplaces.breakers import redis_client
 
 from .base import (
     AdapterError,
@@ -23,7 +26,6 @@ from .base import (
     MarketplaceAdapter,
     Media,
     PublishResult,
-    conf,
 )
 
 COLUMNS = ["reference", "created_at", "sku", "title", "description", "price", "currency", "condition",
@@ -41,8 +43,6 @@ class FileExportAdapter(MarketplaceAdapter):
 
     # --- storage ---------------------------------------------------------------------------
     def _lock(self):
-        from marketplaces.breakers import redis_client
-
         return redis_client().lock(f"boomer:export-lock:{self.platform}", timeout=LOCK_SECONDS,
                                    blocking_timeout=LOCK_SECONDS)
 
@@ -78,7 +78,7 @@ class FileExportAdapter(MarketplaceAdapter):
         return None
 
     def _url(self, name: str, reference: str) -> str:
-        prefix = conf("BOOMER_PUBLIC_MEDIA_URL", None)
+        prefix = settings.BOOMER_PUBLIC_MEDIA_URL
         url = self.storage.url(name)
         if not url.startswith(("http://", "https://")):
             if isinstance(prefix, str) and prefix.startswith(("http://", "https://")):
@@ -91,8 +91,7 @@ class FileExportAdapter(MarketplaceAdapter):
         return f"{url}#ref-{reference[:8]}"
 
     # --- the interface ---------------------------------------------------------------------
-    def publish(self, listing, media: list[Media]) -> PublishResult:
-        data = ListingData.of(listing)
+    def publish(self, data: ListingData, media: list[Media]) -> PublishResult:
         with self._lock():
             found = self._find(data.idempotency_key)
             if found:
@@ -111,8 +110,7 @@ class FileExportAdapter(MarketplaceAdapter):
         return PublishResult(external_id=f"{name}#{data.idempotency_key}",
                              listing_url=self._url(name, data.idempotency_key), raw={"file": name, "row": row})
 
-    def withdraw(self, listing) -> None:
-        data = ListingData.of(listing)
+    def withdraw(self, data: ListingData) -> None:
         with self._lock():
             found = self._find(data.idempotency_key)
             if not found:
@@ -123,8 +121,7 @@ class FileExportAdapter(MarketplaceAdapter):
             row["status"] = "WITHDRAWN"
             self._write(name, rows)
 
-    def fetch_status(self, listing) -> ListingState:
-        data = ListingData.of(listing)
+    def fetch_status(self, data: ListingData) -> ListingState:
         found = self._find(data.idempotency_key)
         if not found:
             return ListingState("UNKNOWN")

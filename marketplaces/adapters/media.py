@@ -1,5 +1,6 @@
-"""Photos of a product as `Media`: a public URL for platforms that fetch images themselves
-and a bytes loader for those that need an upload.
+"""Stored photos as `Media`: a public URL for platforms that fetch images themselves and a
+bytes loader for those that need an upload. The caller hands over the stored files
+(listings/publishing.py: `product_media`); nothing here knows a product.
 
 `BOOMER_PUBLIC_MEDIA_URL` turns a stored image into a URL the platforms can reach:
 - a string: a prefix joined with `image.url` when that is relative
@@ -11,15 +12,17 @@ Unset: BOOMER_PUBLIC_BASE_URL (the site's own address) as the prefix; an absolut
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
+from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import Media, conf
+from .base import Media
 
 
 def public_url(field_file) -> str:
-    builder = conf("BOOMER_PUBLIC_MEDIA_URL", None) or conf("BOOMER_PUBLIC_BASE_URL", None)
+    builder = settings.BOOMER_PUBLIC_MEDIA_URL or settings.BOOMER_PUBLIC_BASE_URL
     if isinstance(builder, str) and "." in builder and not builder.startswith(("http://", "https://")):
         builder = import_string(builder)
     if callable(builder):
@@ -37,13 +40,13 @@ def _loader(field_file):
     return load
 
 
-def product_media(product) -> list[Media]:
-    """The product's photos in their display order."""
+def media_of(field_files: Iterable) -> list[Media]:
+    """Stored image files (in display order) as Media."""
     media = []
-    for image in product.images.all().order_by("position", "id"):
-        name = image.image.name.rsplit("/", 1)[-1]
+    for field_file in field_files:
+        name = field_file.name.rsplit("/", 1)[-1]
         media.append(Media(
-            url=public_url(image.image), load=_loader(image.image), filename=name,
+            url=public_url(field_file), load=_loader(field_file), filename=name,
             content_type=mimetypes.guess_type(name)[0] or "image/jpeg",
         ))
     return media

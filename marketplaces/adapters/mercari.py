@@ -29,6 +29,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlparse
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -39,7 +40,6 @@ from .base import (
     MarketplaceAdapter,
     Media,
     PublishResult,
-    conf,
 )
 
 log = logging.getLogger(__name__)
@@ -90,14 +90,13 @@ class MercariAdapter(MarketplaceAdapter):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.base_url = str(conf("MERCARI_URL", "https://www.mercari.com")).rstrip("/")
-        self.timeout_ms = int(conf("MERCARI_TIMEOUT_MS", 30000))
-        self.chromium = str(conf("BOOMER_CHROMIUM_PATH", "/usr/bin/chromium"))
+        self.base_url = str(settings.MERCARI_URL).rstrip("/")
+        self.timeout_ms = int(settings.MERCARI_TIMEOUT_MS)
+        self.chromium = str(settings.BOOMER_CHROMIUM_PATH)
         self._signed_in_now = False
 
     # --- the interface ---------------------------------------------------------------------
-    def publish(self, listing, media: list[Media]) -> PublishResult:
-        data = ListingData.of(listing)
+    def publish(self, data: ListingData, media: list[Media]) -> PublishResult:
         condition = CONDITIONS.get(data.grade)
         if not condition:
             raise AdapterError("Mercari needs a condition: grade the item before publishing", permanent=True)
@@ -109,12 +108,10 @@ class MercariAdapter(MarketplaceAdapter):
             raise AdapterError("Mercari needs at least one photo", permanent=True)
         return self._run("publish", data, lambda page: self._publish(page, data, files, condition, price))
 
-    def withdraw(self, listing) -> None:
-        data = ListingData.of(listing)
+    def withdraw(self, data: ListingData) -> None:
         self._run("withdraw", data, lambda page: self._withdraw(page, data))
 
-    def fetch_status(self, listing) -> ListingState:
-        data = ListingData.of(listing)
+    def fetch_status(self, data: ListingData) -> ListingState:
         return self._run("status", data, lambda page: self._status(page, data))
 
     # --- browser ---------------------------------------------------------------------------

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import email.utils
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import requests
+from django.conf import settings
 
-from .base import AdapterError, conf
+from .base import AdapterError
 
 USER_AGENT = "BOOMER/1.0 (+marketplace publisher)"
 
 
 def timeout() -> tuple[float, float]:
     """(connect, read) seconds; BOOMER_MARKETPLACE_TIMEOUT sets the read part."""
-    read = float(conf("BOOMER_MARKETPLACE_TIMEOUT", 20))
+    read = float(settings.BOOMER_MARKETPLACE_TIMEOUT)
     return (min(5.0, read), read)
 
 

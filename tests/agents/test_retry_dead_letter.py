@@ -6,8 +6,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from agents.pipeline import pipeline_start
-from boomer_site.models import DeadLetter
-from listings.models import AnalyticsEvent
+from boomer_site.models import AnalyticsEvent, DeadLetter
 from products.models import Product, Stage
 from products.services import product_create_from_photos
 from tests.conftest import wait_for

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from boomer_site.models import AnalyticsEvent
 from boomer_site.workers import worker_spawn, worker_stop
-from listings.models import AnalyticsEvent
 from products.models import Product, Stage
 from products.services import product_create_from_photos
 from tests.conftest import LOGS, wait_for

@@ -106,7 +106,7 @@ class ContractServer:
     def route(self, method: str, pattern: str, fn) -> None:
         self._routes.append((method, re.compile(pattern + r"$"), fn))
 
-    def start(self) -> "ContractServer":
+    def start(self) -> ContractServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, name=type(self).__name__, daemon=True)
         self._thread.start()
         return self

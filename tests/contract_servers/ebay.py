@@ -6,7 +6,7 @@ import base64
 import itertools
 import secrets
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .base import ContractServer, Request, Response
 
@@ -58,7 +58,7 @@ class EbayServer(ContractServer):
                                              if o["sku"] == sku and o.get("listing")), "")
         self.orders.append({
             "orderId": f"27-{secrets.randbelow(10**5):05d}-{secrets.randbelow(10**5):05d}",
-            "creationDate": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "creationDate": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "orderFulfillmentStatus": "NOT_STARTED", "orderPaymentStatus": "PAID",
             "cancelStatus": {"cancelState": "CANCELED" if cancelled else "NONE_REQUESTED"},
             "lineItems": [{"lineItemId": str(next(self._ids)), "sku": sku, "legacyItemId": listing_id, "quantity": 1,
@@ -86,7 +86,8 @@ class EbayServer(ContractServer):
         if not header.startswith("Bearer ") or header[7:] not in self.tokens:
             return Response(401, {"errors": [{"errorId": 1001, "domain": "OAuth", "category": "REQUEST",
                                               "message": "Invalid access token",
-                                              "longMessage": "Invalid access token. Check the value of the Authorization HTTP request header."}]})
+                                              "longMessage": "Invalid access token. Check the value of the "
+                                                             "Authorization HTTP request header."}]})
         return None
 
     # --- inventory -----------------------------------------------------------------------

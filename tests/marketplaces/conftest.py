@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 
-from marketplaces.adapters import Media, adapter_for
+from listings.publishing import listing_data
+from marketplaces.adapters import ListingData, Media, adapter_for
 from products.samples import make_product_photo
 from tests.contract_servers import EbayServer, FacebookServer, MercariServer
 from tests.factories import listing_make, product_make
@@ -76,6 +77,11 @@ def photo() -> bytes:
 @pytest.fixture
 def media(photo, listing):
     return [Media.from_bytes(photo, url=f"https://media.example.com/{listing.product.sku}/1.jpg", filename="1.jpg")]
+
+
+def data(listing) -> ListingData:
+    """What the saga hands an adapter: the listing read once into plain values."""
+    return listing_data(listing)
 
 
 def unique(prefix: str) -> str:

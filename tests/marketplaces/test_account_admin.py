@@ -3,7 +3,7 @@ import pytest
 from django.db import connection
 
 from marketplaces.credentials import account_secrets
-from marketplaces.models_credentials import MarketplaceAccount
+from marketplaces.models import MarketplaceAccount
 from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.db import connection
 
 from marketplaces.credentials import account_secrets
-from marketplaces.models_credentials import MarketplaceAccount
+from marketplaces.models import MarketplaceAccount
 
 pytestmark = pytest.mark.django_db
 
 
-def test_connect_then_rotate(owner, monkeypatch):
+def test_connect_then_rotate(owner, settings):
     out = io.StringIO()
     call_command("connect_marketplace", "ebay", "--user", owner.username, "--no-input",
                  "--set", "client_id=app-1", "--set", "client_secret=s3cr3t-client", "--set", "refresh_token=rt-XYZ",
@@ -28,6 +28,6 @@ def test_connect_then_rotate(owner, monkeypatch):
     out = io.StringIO()
     call_command("rotate_encryption_key", "--new", new_key, stdout=out)
     assert "1 account(s) re-encrypted" in out.getvalue()
-    monkeypatch.setenv("BOOMER_SECRET_KEY_ENCRYPTION", new_key)
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = new_key
     account = MarketplaceAccount.objects.get()
     assert account_secrets(account)["client_secret"] == "s3cr3t-client"

@@ -1,23 +1,18 @@
-"""Encrypted marketplace credentials and the log filter."""
+"""Encrypted marketplace credentials and the log redaction."""
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import os
 
 import pytest
 from django.db import connection
 
+from boomer_site.redaction import RedactSecretsFilter, redact, secret_values_register
 from marketplaces import credentials as creds
-from marketplaces.credentials import (
-    CredentialsError,
-    RedactSecretsFilter,
-    account_save,
-    account_secrets,
-    key_rotate,
-    redact,
-)
-from marketplaces.models_credentials import MarketplaceAccount
+from marketplaces.credentials import CredentialsError, account_save, account_secrets, key_rotate
+from marketplaces.models import MarketplaceAccount
 
 SECRETS = {"client_id": "boomer-app", "client_secret": "cs-4f9a-very-secret", "refresh_token": "v^1.1#r^1#rt-secret-xyz"}
 
@@ -27,9 +22,9 @@ def b64key() -> str:
 
 
 @pytest.fixture
-def key(monkeypatch):
+def key(settings):
     value = b64key()
-    monkeypatch.setenv("BOOMER_SECRET_KEY_ENCRYPTION", value)
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = value
     return value
 
 
@@ -71,14 +66,14 @@ def test_a_ciphertext_moved_to_another_row_does_not_decrypt(owner, key):
 
 
 @pytest.mark.django_db
-def test_rotate_re_encrypts_under_the_new_key(owner, monkeypatch):
+def test_rotate_re_encrypts_under_the_new_key(owner, settings):
     old, new = b64key(), b64key()
-    monkeypatch.setenv("BOOMER_SECRET_KEY_ENCRYPTION", old)
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = old
     account = account_save(owner=owner, platform="ebay", secrets=SECRETS)
     old_blob = bytes(account.secret)
 
     assert key_rotate(old_key=old, new_key=new) == 1
-    monkeypatch.setenv("BOOMER_SECRET_KEY_ENCRYPTION", new)
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = new
 
     account.refresh_from_db()
     assert bytes(account.secret) != old_blob
@@ -88,23 +83,22 @@ def test_rotate_re_encrypts_under_the_new_key(owner, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_an_unknown_key_is_refused_clearly(owner, monkeypatch):
-    monkeypatch.setenv("BOOMER_SECRET_KEY_ENCRYPTION", b64key())
+def test_an_unknown_key_is_refused_clearly(owner, settings):
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = b64key()
     account = account_save(owner=owner, platform="ebay", secrets=SECRETS)
-    monkeypatch.setenv("BOOMER_SECRET_KEY_ENCRYPTION", b64key())
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = b64key()
     with pytest.raises(CredentialsError, match="unknown key"):
         account_secrets(account)
 
 
-def test_without_a_configured_key_it_derives_one_from_secret_key(monkeypatch, settings):
-    monkeypatch.delenv("BOOMER_SECRET_KEY_ENCRYPTION", raising=False)
+def test_without_a_configured_key_it_derives_one_from_secret_key(settings):
     settings.BOOMER_SECRET_KEY_ENCRYPTION = ""
     assert creds.current_key() == creds.derived_key()
     assert len(creds.derived_key()) == 32
 
 
-def test_a_malformed_key_is_refused(monkeypatch):
-    monkeypatch.setenv("BOOMER_SECRET_KEY_ENCRYPTION", base64.b64encode(b"short").decode())
+def test_a_malformed_key_is_refused(settings):
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = base64.b64encode(b"short").decode()
     with pytest.raises(CredentialsError, match="32 bytes"):
         creds.current_key()
 
@@ -119,16 +113,22 @@ def test_redact_patterns():
     assert "grant_type=refresh_token" in cleaned
 
 
-def test_the_filter_redacts_known_values_args_and_tracebacks(caplog):
-    creds.secret_values_register({"nested": {"token": "plain-looking-value-123"}})
+def test_the_configured_log_handler_redacts_known_values_args_and_tracebacks():
+    """Every process logs through the root handler of settings.LOGGING, which carries the filter."""
+    secret_values_register({"nested": {"token": "plain-looking-value-123"}})
+    [handler] = [h for h in logging.getLogger().handlers
+                 if any(isinstance(f, RedactSecretsFilter) for f in h.filters)]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
     logger = logging.getLogger("marketplaces.adapters.ebay")
-    assert any(isinstance(f, RedactSecretsFilter) for f in logger.filters)
-    with caplog.at_level(logging.INFO, logger="marketplaces.adapters.ebay"):
-        logger.info("calling with %s and %r", "plain-looking-value-123", {"client_secret": "zzz-secret"})
+    try:
+        logger.warning("calling with %s and %r", "plain-looking-value-123", {"client_secret": "zzz-secret"})
         try:
             raise ValueError("refresh_token=leaky-value")
         except ValueError:
             logger.exception("failed")
-    text = caplog.text
+    finally:
+        handler.setStream(previous)
+    text = stream.getvalue()
     assert "plain-looking-value-123" not in text and "zzz-secret" not in text and "leaky-value" not in text
     assert "[REDACTED]" in text

@@ -4,12 +4,13 @@ from __future__ import annotations
 import pytest
 
 from marketplaces.adapters import AdapterError, adapter_for
+from tests.marketplaces.conftest import data
 
 pytestmark = pytest.mark.django_db
 
 
 def test_publish_upserts_one_catalog_item_and_polls_the_batch(facebook, facebook_server, listing, media):
-    result = facebook.publish(listing, media)
+    result = facebook.publish(data(listing), media)
 
     item = facebook_server.items[listing.product.sku]
     assert item["title"] == listing.title
@@ -24,9 +25,9 @@ def test_publish_upserts_one_catalog_item_and_polls_the_batch(facebook, facebook
 
 
 def test_publish_twice_is_one_item(facebook, facebook_server, listing, media):
-    first = facebook.publish(listing, media)
+    first = facebook.publish(data(listing), media)
     listing.price = 99
-    second = facebook.publish(listing, media)
+    second = facebook.publish(data(listing), media)
 
     assert second.external_id == first.external_id
     assert facebook_server.items_created[listing.product.sku] == 1
@@ -35,27 +36,27 @@ def test_publish_twice_is_one_item(facebook, facebook_server, listing, media):
 
 
 def test_withdraw_deletes_and_is_idempotent(facebook, facebook_server, listing, media):
-    facebook.publish(listing, media)
-    facebook.withdraw(listing)
-    facebook.withdraw(listing)
+    facebook.publish(data(listing), media)
+    facebook.withdraw(data(listing))
+    facebook.withdraw(data(listing))
 
     assert facebook_server.items == {}
     assert facebook_server.count("POST", r"/items_batch$") == 2  # one publish, one delete
-    assert facebook.fetch_status(listing).status == "ENDED"
+    assert facebook.fetch_status(data(listing)).status == "ENDED"
 
 
 def test_fetch_status_live_then_sold(facebook, facebook_server, listing, media):
-    facebook.publish(listing, media)
-    assert facebook.fetch_status(listing).status == "LIVE"
+    facebook.publish(data(listing), media)
+    assert facebook.fetch_status(data(listing)).status == "LIVE"
     facebook_server.mark_sold(listing.product.sku)
-    assert facebook.fetch_status(listing).status == "SOLD"
+    assert facebook.fetch_status(data(listing)).status == "SOLD"
 
 
 def test_no_public_photo_is_permanent_before_any_call(facebook, facebook_server, listing):
     from marketplaces.adapters import Media
 
     with pytest.raises(AdapterError) as error:
-        facebook.publish(listing, [Media.from_bytes(b"x", url="")])
+        facebook.publish(data(listing), [Media.from_bytes(b"x", url="")])
     assert error.value.permanent is True
     assert facebook_server.requests == []
 
@@ -65,7 +66,7 @@ def test_a_batch_item_error_is_reported(facebook, facebook_server, listing, medi
 
     monkeypatch.setitem(fb_module.CONDITIONS, "GOOD", "mint")  # not one of Facebook's conditions
     with pytest.raises(AdapterError) as error:
-        facebook.publish(listing, media)
+        facebook.publish(data(listing), media)
     assert error.value.permanent is True
     assert "Invalid condition mint" in str(error.value)
 
@@ -73,7 +74,7 @@ def test_a_batch_item_error_is_reported(facebook, facebook_server, listing, medi
 def test_500_is_retryable(facebook, facebook_server, listing, media):
     facebook_server.faults.fail_next = 1
     with pytest.raises(AdapterError) as error:
-        facebook.publish(listing, media)
+        facebook.publish(data(listing), media)
     assert error.value.permanent is False
     assert "code 2" in str(error.value)
 
@@ -81,7 +82,7 @@ def test_500_is_retryable(facebook, facebook_server, listing, media):
 def test_429_is_retryable_with_retry_after(facebook, facebook_server, listing, media):
     facebook_server.faults.rate_limit_next, facebook_server.faults.retry_after = 1, 30
     with pytest.raises(AdapterError) as error:
-        facebook.publish(listing, media)
+        facebook.publish(data(listing), media)
     assert error.value.permanent is False
     assert error.value.retry_after == 30
 
@@ -91,7 +92,7 @@ def test_graph_rate_limit_code_on_a_400_is_retryable(facebook, facebook_server, 
     facebook_server.error_body = lambda status: {"error": {"message": "(#80014) too many calls", "type": "OAuthException",
                                                            "code": 80014, "fbtrace_id": "x"}}
     with pytest.raises(AdapterError) as error:
-        facebook.publish(listing, media)
+        facebook.publish(data(listing), media)
     assert error.value.permanent is False
     assert error.value.retry_after == 60
 
@@ -99,7 +100,7 @@ def test_graph_rate_limit_code_on_a_400_is_retryable(facebook, facebook_server, 
 def test_400_bad_token_is_permanent(facebook_server, listing, media):
     adapter = adapter_for("facebook", credentials={"access_token": "wrong", "catalog_id": facebook_server.catalog_id})
     with pytest.raises(AdapterError) as error:
-        adapter.publish(listing, media)
+        adapter.publish(data(listing), media)
     assert error.value.permanent is True
     assert "code 190" in str(error.value)
 
@@ -108,7 +109,7 @@ def test_timeout_is_retryable(facebook, facebook_server, listing, media, setting
     settings.BOOMER_MARKETPLACE_TIMEOUT = 0.3
     facebook_server.faults.delay_ms = 800
     with pytest.raises(AdapterError) as error:
-        facebook.publish(listing, media)
+        facebook.publish(data(listing), media)
     assert error.value.permanent is False
 
 
@@ -116,6 +117,6 @@ def test_a_batch_that_never_finishes_is_retryable(facebook, facebook_server, lis
     settings.FACEBOOK_BATCH_TIMEOUT_SECONDS = 0.2
     facebook_server.polls_before_finished = 10_000
     with pytest.raises(AdapterError) as error:
-        facebook.publish(listing, media)
+        facebook.publish(data(listing), media)
     assert error.value.permanent is False
     assert "still processing" in str(error.value)

@@ -1,4 +1,4 @@
-"""The CSV export adapter and Facebook's bulk-upload sheet."""
+"""The CSV export adapter, and Facebook's bulk-upload sheet through `export_listings`."""
 from __future__ import annotations
 
 import csv
@@ -7,9 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 
+from listings.models import Listing
 from marketplaces.adapters import adapter_for
-from marketplaces.adapters.facebook_sheet import COLUMNS, sheet_csv, sheet_export
+from marketplaces.adapters.facebook_sheet import COLUMNS
+from tests.marketplaces.conftest import data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +28,8 @@ def exporter():
 
 
 def test_publish_appends_one_row_once(exporter, listing, media):
-    first = exporter.publish(listing, media)
-    second = exporter.publish(listing, media)
+    first = exporter.publish(data(listing), media)
+    second = exporter.publish(data(listing), media)
 
     assert first == second
     name = first.raw["file"]
@@ -39,15 +42,15 @@ def test_publish_appends_one_row_once(exporter, listing, media):
 
 
 def test_withdraw_marks_the_row_and_status_follows(exporter, listing, media):
-    exporter.publish(listing, media)
-    assert exporter.fetch_status(listing).status == "LIVE"
-    exporter.withdraw(listing)
-    exporter.withdraw(listing)
-    assert exporter.fetch_status(listing).status == "ENDED"
+    exporter.publish(data(listing), media)
+    assert exporter.fetch_status(data(listing)).status == "LIVE"
+    exporter.withdraw(data(listing))
+    exporter.withdraw(data(listing))
+    assert exporter.fetch_status(data(listing)).status == "ENDED"
 
 
 def test_a_sale_typed_in_by_the_seller_is_read_back(exporter, listing, media):
-    result = exporter.publish(listing, media)
+    result = exporter.publish(data(listing), media)
     name = result.raw["file"]
     rows = _rows(name)
     for row in rows:
@@ -55,22 +58,24 @@ def test_a_sale_typed_in_by_the_seller_is_read_back(exporter, listing, media):
             row.update(status="sold", sold_price="$110", sold_at="2026-01-02T10:00:00")
     exporter._write(name, rows)
 
-    state = exporter.fetch_status(listing)
+    state = exporter.fetch_status(data(listing))
     assert state.status == "SOLD" and state.sold_price == Decimal("110")
 
 
 def test_registry_can_send_a_platform_to_the_export(settings, listing, media):
     settings.BOOMER_ADAPTERS = {"ebay": "marketplaces.adapters.file_export.FileExportAdapter"}
     adapter = adapter_for("ebay", credentials={})
-    result = adapter.publish(listing, media)
+    result = adapter.publish(data(listing), media)
     assert result.raw["file"].startswith("exports/ebay/")
 
 
-def test_facebook_bulk_sheet_has_the_template_columns(listing):
-    text = sheet_csv([listing], offer_shipping=True)
-    rows = list(csv.DictReader(io.StringIO(text)))
+def test_facebook_bulk_sheet_has_the_template_columns(listing, tmp_path):
+    target = tmp_path / "facebook.csv"
+    formula = '=HYPERLINK("http://evil")'  # a spreadsheet must not run it
+    Listing.objects.filter(pk=listing.pk).update(description=formula)
+    call_command("export_listings", "--format", "facebook-bulk", "--output", str(target), stderr=io.StringIO())
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert list(rows[0]) == COLUMNS
-    assert rows[0] == {"TITLE": listing.title, "PRICE": "120", "CONDITION": "Used - Good",
-                       "DESCRIPTION": listing.description, "CATEGORY": "Electronics > Audio", "OFFER SHIPPING": "Yes"}
-    name = sheet_export([listing])
-    assert default_storage.exists(name)
+    assert rows == [{"TITLE": listing.title, "PRICE": "120", "CONDITION": "Used - Good",
+                     "DESCRIPTION": "'" + formula, "CATEGORY": "Electronics > Audio",
+                     "OFFER SHIPPING": "No"}]

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from marketplaces.adapters import AdapterError, adapter_for
+from tests.marketplaces.conftest import data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
@@ -23,7 +24,7 @@ def mercari(mercari_credentials, saved_sessions):
 
 
 def test_publish_logs_in_lists_the_item_and_keeps_the_session(mercari, mercari_server, saved_sessions, listing, media):
-    result = mercari.publish(listing, media)
+    result = mercari.publish(data(listing), media)
 
     [item] = mercari_server.live_items()
     assert item["title"] == listing.title
@@ -40,9 +41,9 @@ def test_publish_logs_in_lists_the_item_and_keeps_the_session(mercari, mercari_s
 
 def test_publish_twice_is_one_listing_and_reuses_the_stored_session(mercari, mercari_server, saved_sessions,
                                                                     mercari_credentials, listing, media):
-    first = mercari.publish(listing, media)
+    first = mercari.publish(data(listing), media)
     again = adapter_for("mercari", credentials=saved_sessions[-1])  # the next worker, with the saved session
-    second = again.publish(listing, media)
+    second = again.publish(data(listing), media)
 
     assert second.external_id == first.external_id
     assert second.raw["reused"] is True
@@ -56,28 +57,28 @@ def test_same_title_without_our_reference_is_not_mistaken_for_ours(mercari, merc
     other = listing_make(product=product_make(owner=owner, brand="Sony", model="WH-1000XM4"), platform="mercari",
                          status="PUBLISHING", price="120.00")
     assert other.title == listing.title
-    mercari.publish(listing, media)
-    mercari.publish(other, media)
+    mercari.publish(data(listing), media)
+    mercari.publish(data(other), media)
     assert len(mercari_server.live_items()) == 2
 
 
 def test_withdraw_deletes_and_is_idempotent_and_status_follows(mercari, mercari_server, listing, media):
-    result = mercari.publish(listing, media)
+    result = mercari.publish(data(listing), media)
     listing.external_id = result.external_id
-    assert mercari.fetch_status(listing).status == "LIVE"
+    assert mercari.fetch_status(data(listing)).status == "LIVE"
 
-    mercari.withdraw(listing)
-    mercari.withdraw(listing)
+    mercari.withdraw(data(listing))
+    mercari.withdraw(data(listing))
 
     assert mercari_server.live_items() == []
-    assert mercari.fetch_status(listing).status == "ENDED"
+    assert mercari.fetch_status(data(listing)).status == "ENDED"
 
 
 def test_fetch_status_detects_a_sale(mercari, mercari_server, listing, media):
-    result = mercari.publish(listing, media)
+    result = mercari.publish(data(listing), media)
     mercari_server.mark_sold(result.external_id)
     listing.external_id = ""  # even without the id, the reference line finds it
-    state = mercari.fetch_status(listing)
+    state = mercari.fetch_status(data(listing))
     assert state.status == "SOLD"
     assert state.sold_price == Decimal("120")
 
@@ -85,7 +86,7 @@ def test_fetch_status_detects_a_sale(mercari, mercari_server, listing, media):
 def test_500_is_retryable_and_saves_a_screenshot(mercari, mercari_server, listing, media, settings):
     mercari_server.faults.fail_next, mercari_server.faults.match = 1, r"^/sell$"
     with pytest.raises(AdapterError) as error:
-        mercari.publish(listing, media)
+        mercari.publish(data(listing), media)
     assert error.value.permanent is False
     assert error.value.status == 500
     name = error.value.details["screenshot"]
@@ -98,7 +99,7 @@ def test_500_is_retryable_and_saves_a_screenshot(mercari, mercari_server, listin
 def test_429_is_retryable_with_retry_after(mercari, mercari_server, listing, media):
     mercari_server.faults.rate_limit_next, mercari_server.faults.retry_after = 1, 9
     with pytest.raises(AdapterError) as error:
-        mercari.publish(listing, media)
+        mercari.publish(data(listing), media)
     assert error.value.permanent is False
     assert error.value.retry_after == 9
 
@@ -106,7 +107,7 @@ def test_429_is_retryable_with_retry_after(mercari, mercari_server, listing, med
 def test_a_refused_form_is_permanent_with_the_sites_message_and_a_screenshot(mercari, mercari_server, listing, media):
     listing.price = Decimal("5000")  # above the site's limit
     with pytest.raises(AdapterError) as error:
-        mercari.publish(listing, media)
+        mercari.publish(data(listing), media)
     assert error.value.permanent is True
     assert "Price must be between $1 and $2000" in str(error.value)
     assert default_storage.exists(error.value.details["screenshot"])
@@ -117,7 +118,7 @@ def test_timeout_is_retryable(mercari_credentials, mercari_server, listing, medi
     settings.MERCARI_TIMEOUT_MS = 700
     mercari_server.faults.delay_ms = 1500
     with pytest.raises(AdapterError) as error:
-        adapter_for("mercari", credentials=mercari_credentials).publish(listing, media)
+        adapter_for("mercari", credentials=mercari_credentials).publish(data(listing), media)
     assert error.value.permanent is False
     assert "in time" in str(error.value)
 
@@ -125,14 +126,14 @@ def test_timeout_is_retryable(mercari_credentials, mercari_server, listing, medi
 def test_site_down_is_retryable(mercari, mercari_server, listing, media):
     mercari_server.faults.down = True
     with pytest.raises(AdapterError) as error:
-        mercari.publish(listing, media)
+        mercari.publish(data(listing), media)
     assert error.value.permanent is False
 
 
 def test_a_wrong_password_is_permanent(mercari_server, listing, media):
     adapter = adapter_for("mercari", credentials={"email": mercari_server.email, "password": "nope"})
     with pytest.raises(AdapterError) as error:
-        adapter.publish(listing, media)
+        adapter.publish(data(listing), media)
     assert error.value.permanent is True
     assert "The email or password is incorrect" in str(error.value)
     assert "nope" not in str(error.value)

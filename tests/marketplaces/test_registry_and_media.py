@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from listings.publishing import product_media
 from marketplaces.adapters import AdapterError, adapter_for
 from marketplaces.adapters.ebay import EbayAdapter
-from marketplaces.adapters.media import product_media
 from tests.factories import product_make
 
 

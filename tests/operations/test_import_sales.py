@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from boomer_site.models import AnalyticsEvent
 from listings.imports import sales_import
-from listings.models import AnalyticsEvent, Listing, ListingStatus
-from marketplaces.research import market_research, price_recommend
+from listings.models import Listing, ListingStatus
+from market.research import market_research, price_recommend
 from products.models import Product, Stage
 from products.similarity import embed, product_embedding_text
 from tests.operations.factories import product_make
@@ -59,13 +60,13 @@ def test_good_rows_kept_bad_rows_reported_by_line(owner, sales_csv):
     assert err.splitlines() == ["9 of 9 rows: 3 imported, 0 already imported, 6 bad"]
 
     listings = Listing.objects.select_related("product", "product__condition").order_by("sold_at")
-    assert [(l.platform, l.title, l.sold_price, l.price, l.external_id) for l in listings] == [
+    assert [(row.platform, row.title, row.sold_price, row.price, row.external_id) for row in listings] == [
         ("ebay", "Nintendo Switch Pro Controller", Decimal("30.00"), Decimal("30.00"), "E1"),
         ("mercari", "Switch Pro controller black", Decimal("40.00"), Decimal("40.00"), ""),
         ("ebay", "Switch Pro Controller\nboxed", Decimal("55.00"), Decimal("55.00"), "E2"),
     ]
-    assert {l.status for l in listings} == {ListingStatus.SOLD}
-    assert [l.product.condition.grade for l in listings] == ["LIKE_NEW", "GOOD", "NEW"]
+    assert {row.status for row in listings} == {ListingStatus.SOLD}
+    assert [row.product.condition.grade for row in listings] == ["LIKE_NEW", "GOOD", "NEW"]
     assert listings[1].sold_at.isoformat() == "2024-05-03T10:00:00+00:00"
     for listing in listings:
         product = listing.product

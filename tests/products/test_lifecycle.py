@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from listings.models import AnalyticsEvent
+from boomer_site.models import AnalyticsEvent
 from products.models import Product, Stage
 from products.services import IllegalTransition, product_transition
 

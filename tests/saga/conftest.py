@@ -15,8 +15,9 @@ from types import SimpleNamespace
 import pytest
 from django.db import transaction
 
-from listings.models import Listing, SellerProfile
+from listings.models import Listing
 from marketplaces import breakers
+from notifications.models import SellerProfile
 from products.models import Product
 from tests.conftest import LOGS, wait_for
 from tests.contract_servers import EbayServer, FacebookServer, MercariServer
@@ -216,14 +217,14 @@ def wait_listing(product, platform, *statuses, timeout=90) -> Listing:
 
 
 def stage_history(product) -> list[str]:
-    from listings.models import AnalyticsEvent
+    from boomer_site.models import AnalyticsEvent
 
     return [e.event_data["to"] for e in AnalyticsEvent.objects.filter(product=product, event_type="product.stage")
             .order_by("id")]
 
 
 def notes(product, kind=None):
-    from listings.models import Notification
+    from notifications.models import Notification
 
     qs = Notification.objects.filter(product=product)
     return qs.filter(kind=kind) if kind else qs

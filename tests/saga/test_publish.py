@@ -6,11 +6,12 @@ import pytest
 from django.db import connection, transaction
 
 from boomer_site.celery import app
+from listings import tasks as saga_tasks
 from listings.models import ListingStatus
+from listings.publishing import publish_saga_start
+from listings.selectors import listings_to_retry
 from marketplaces import breakers
-from marketplaces import tasks as saga_tasks
-from marketplaces.models_credentials import MarketplaceAccount
-from marketplaces.saga import publish_saga_start
+from marketplaces.models import MarketplaceAccount
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.saga.conftest import (
@@ -121,7 +122,7 @@ def test_all_or_nothing_withdraws_what_went_live_when_one_platform_fails_for_goo
     assert product.sku not in servers.facebook.items  # deleted from the catalog
     assert servers.facebook.items_created[product.sku] == 1
     assert stage_history(product) == ["PUBLISHING", "PENDING"]
-    from listings.models import AnalyticsEvent
+    from boomer_site.models import AnalyticsEvent
 
     back = AnalyticsEvent.objects.filter(product=product, event_data__transition="return_to_review").get()
     assert "Mercari" in back.event_data["reason"] and "withdrawn" in back.event_data["reason"]
@@ -130,7 +131,7 @@ def test_all_or_nothing_withdraws_what_went_live_when_one_platform_fails_for_goo
     assert "no Mercari account" in note.body
     assert len(servers.webhook.events("partly_failed")) == 1
     # Nothing for beat to retry: the product is back in review.
-    assert not saga_tasks.saga.listings_to_retry()
+    assert not listings_to_retry()
 
 
 def test_all_or_nothing_when_the_platform_answers_a_validation_error(connected_seller, reviewer, servers):
@@ -168,7 +169,7 @@ def test_a_publish_delivered_twice_makes_one_offer(connected_seller, reviewer, s
     assert servers.ebay.offers_created[product.sku] == 1
     assert servers.ebay.count("POST", r"/offer$") == 1
     assert servers.ebay.count("POST", r"/publish$") == 1
-    from listings.models import AnalyticsEvent
+    from boomer_site.models import AnalyticsEvent
 
     moves = AnalyticsEvent.objects.filter(listing=item, event_type="listing.status").order_by("id")
     assert [e.event_data["to"] for e in moves] == ["PUBLISHING", "LIVE"]
@@ -187,7 +188,7 @@ def test_a_notification_is_sent_once_per_event(connected_seller, reviewer, serve
     for platform in ("ebay", "facebook"):
         assert saga_tasks.publish_task.delay(listing(product, platform).pk).get(timeout=60) == ListingStatus.LIVE
     assert saga_tasks.settle_task.delay(product.pk).get(timeout=60) == "settled"
-    from listings.tasks import notification_send_task
+    from notifications.tasks import notification_send_task
 
     notification_send_task.delay(note.pk).get(timeout=60)  # the send itself, redelivered
     time.sleep(1)
@@ -223,6 +224,6 @@ def test_credentials_are_not_readable_in_the_database_or_the_logs(connected_sell
     app.control.ping(timeout=0.5)
     time.sleep(0.5)  # the worker's last lines reach the file
     log = saga_log.read_text(errors="replace")
-    assert "marketplaces.publish" in log  # the log did record this module's runs
+    assert "listings.publish" in log  # the log did record this module's runs
     for secret in SECRETS:
         assert secret not in log, secret

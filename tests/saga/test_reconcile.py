@@ -2,7 +2,7 @@
 import pytest
 
 from listings.models import ListingStatus
-from marketplaces.saga import copies_left_after_sale, products_to_settle
+from listings.selectors import copies_left_after_sale, products_to_settle
 from products.models import Stage
 from tests.factories import listing_make, product_make
 

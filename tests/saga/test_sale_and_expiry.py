@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from listings import tasks as saga_tasks
 from listings.models import Listing, ListingStatus
-from marketplaces import tasks as saga_tasks
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.saga.conftest import (
@@ -52,7 +52,7 @@ def test_a_sale_on_ebay_ends_the_other_copies_and_the_product_is_sold(connected_
     assert len(servers.webhook.events("sold")) == 1
 
     # The beat's next pass finds nothing left to do, and the sale is told once.
-    saga_tasks.sync_platform_task.delay("ebay").get(timeout=30)
+    saga_tasks.sync_platforms_task.delay().get(timeout=30)
     assert saga_tasks.sync_status_task.delay(ebay.pk).get(timeout=30) == ListingStatus.SOLD
     assert notes(product, "sold").count() == 1
 

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
+from boomer_site.models import AnalyticsEvent
 from boomer_site.workers import worker_spawn, worker_stop
-from listings.models import AnalyticsEvent, ListingStatus
+from listings.models import ListingStatus
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.saga.conftest import (

@@ -22,7 +22,7 @@ BASE = dict(
 def test_every_platform_gets_title_description_price():
     drafts = compose_drafts(**BASE)
     assert set(drafts) == set(PLATFORM_LIMITS) == {"ebay", "mercari", "facebook"}
-    for platform, draft in drafts.items():
+    for draft in drafts.values():
         assert set(draft) == {"title", "description", "price"}
         assert draft["price"] == Decimal("129.99")
         assert draft["title"].startswith("Sony WH-1000XM4")
@@ -63,7 +63,7 @@ def test_titles_never_exceed_limits_or_cut_words(length):
 
 
 def test_descriptions_respect_limits():
-    defects = [{"type": "scratch", "detail": "scratch number %d on the lid" % i, "source": "notes"} for i in range(200)]
+    defects = [{"type": "scratch", "detail": f"scratch number {i} on the lid", "source": "notes"} for i in range(200)]
     drafts = compose_drafts(**{**BASE, "defects": defects})
     for platform, draft in drafts.items():
         assert len(draft["description"]) <= PLATFORM_LIMITS[platform]["description"]

@@ -1,6 +1,6 @@
 import math
 
-from agents.local.embedding import EMBEDDING_DIM, embed_text, embed_texts
+from products.embedding import EMBEDDING_DIM, embed_text, embed_texts
 
 
 def _cos(a, b):

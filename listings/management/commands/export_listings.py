@@ -1,16 +1,17 @@
-"""Write listings as CSV or JSON (stdout by default), filtered by platform, status, owner and date."""
+"""Write listings as CSV, JSON or a Facebook bulk-upload sheet (stdout by default), filtered by
+platform, status, owner and date."""
 import argparse
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from boomer_site.commands import command_user
 from boomer_site.progress import Progress
-from listings.exports import COLUMNS, listings_export
+from listings.exports import COLUMNS, FORMATS, listings_export
 from listings.models import ListingStatus
 from listings.selectors import listings_filter
+from marketplaces.platforms import MARKETPLACES
 
 
 def _moment(value: str) -> date | datetime:
@@ -35,13 +36,14 @@ class _Text:
 
 
 class Command(BaseCommand):
-    help = (f"Export listings as CSV (with a header) or a JSON array, columns: {', '.join(COLUMNS)}. "
+    help = (f"Export listings as CSV (with a header) or a JSON array, columns: {', '.join(COLUMNS)}; "
+            "or as rows of Facebook Marketplace's bulk-upload sheet (--format facebook-bulk). "
             "Filters combine; --since/--until bound the listing's creation time and include the day given. "
             "Progress goes to stderr.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", dest="fmt", choices=("csv", "json"), default="csv", help="default csv")
-        parser.add_argument("--platform", choices=settings.BOOMER_PLATFORMS)
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="csv", help="default csv")
+        parser.add_argument("--platform", choices=MARKETPLACES)
         parser.add_argument("--status", type=str.upper, choices=ListingStatus.values)
         parser.add_argument("--owner", metavar="USERNAME", help="only listings of this seller's products")
         parser.add_argument("--since", type=_moment, metavar="DATE",

@@ -14,6 +14,7 @@ from listings.imports import (
     sales_csv_read,
     sales_import,
 )
+from products.services import inbox_owner_get_or_create
 
 LINE_EVERY = 100  # rows between two progress lines when stderr is not a terminal
 
@@ -58,7 +59,7 @@ class Command(BaseCommand):
                           f"{len(report.errors)} bad row(s) (owner {owner_user.get_username()})")
 
     def _owner(self, username):
-        return command_user(username)
+        return command_user(username, default=inbox_owner_get_or_create)
 
     @staticmethod
     def _reporter(progress: Progress, total: int):

@@ -7,20 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from boomer_site.commands import command_user
 from marketplaces.credentials import account_save
-
-NEEDED = {
-    "ebay": ["client_id", "client_secret", "refresh_token"],
-    "facebook": ["access_token", "catalog_id"],
-    "mercari": ["email", "password"],
-    "file": [],
-}
+from marketplaces.platforms import PLATFORMS
 
 
 class Command(BaseCommand):
     help = "Connect a seller's marketplace account: manage.py connect_marketplace ebay --user alice --set client_id=…"
 
     def add_arguments(self, parser):
-        parser.add_argument("platform", choices=sorted(NEEDED))
+        parser.add_argument("platform", choices=sorted(PLATFORMS))
         parser.add_argument("--user", required=True, help="the seller's username")
         parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                             help="one credential; repeat (others: e.g. fulfillment_policy_id, category_id)")
@@ -42,7 +36,7 @@ class Command(BaseCommand):
             if not sep or not name:
                 raise CommandError(f"--set takes NAME=VALUE, got {name!r}")
             secrets[name.strip()] = value
-        for name in NEEDED[platform]:
+        for name in PLATFORMS[platform].credentials:
             if not secrets.get(name):
                 if no_input:
                     raise CommandError(f"{platform} needs {name}")

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         folder.mkdir(parents=True)
         seed = time.time_ns() % 1_000_000  # new photos each run, so a second demo is not all duplicates
         paths = []
-        for index, (name, label, ean, notes) in enumerate(SAMPLES):
+        for name, label, ean, notes in SAMPLES:
             if label is None:  # a folder: one item with three photos
                 item = folder / name
                 item.mkdir()

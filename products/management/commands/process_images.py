@@ -11,7 +11,7 @@ from boomer_site.workers import worker_ping, worker_spawn, worker_stop
 from products.inbox import item_from_path
 from products.models import Product, Stage
 from products.reports import product_report
-from products.services import product_create_from_photos
+from products.services import inbox_owner_get_or_create, product_create_from_photos
 
 SETTLED = (Stage.PENDING, Stage.FAILED)
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             self._print(document)
 
     def _owner(self, username):
-        return command_user(username)
+        return command_user(username, default=inbox_owner_get_or_create)
 
     def _intake(self, paths, owner):
         product_ids, rejected, duplicates = [], [], []

@@ -10,7 +10,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from products.inbox import DONE, FAILED, inbox_process_ready
-from products.selectors import inbox_owner
+from products.services import inbox_owner_get_or_create
 
 log = logging.getLogger("boomer.inbox")
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         root = Path(inbox)
         for folder in (root, root / DONE, root / FAILED):
             folder.mkdir(parents=True, exist_ok=True)
-        owner = inbox_owner()
+        owner = inbox_owner_get_or_create()
         wake, stop = threading.Event(), threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: (stop.set(), wake.set()))

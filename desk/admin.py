@@ -1,0 +1,264 @@
+"""The review desk: products by stage, every photo large, what the agents found, the drafts per
+platform editable inline, and approve / reject / retry calling the same services as the API."""
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from agents.services import product_retry
+from listings.models import Listing, ListingDraft, Platform, Policy
+from listings.services import ApprovalError, draft_update, product_approve, product_reject
+from marketplaces.platforms import PLATFORMS
+from products.models import Product, ProductCondition
+from products.services import IllegalTransition
+from products.similarity import products_similar
+
+
+class ApproveForm(forms.Form):
+    platforms = forms.MultipleChoiceField(choices=Platform.choices, widget=forms.CheckboxSelectMultiple,
+                                          initial=[p.value for p in Platform])
+    price = forms.DecimalField(required=False, min_value=0.01, decimal_places=2,
+                               help_text="Leave empty to use each draft's price.")
+    policy = forms.ChoiceField(choices=Policy.choices, initial=Policy.BEST_EFFORT)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class DraftForm(forms.ModelForm):
+    class Meta:
+        model = ListingDraft
+        fields = ["platform", "title", "description", "price"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 8, "cols": 60}),
+                   "title": forms.TextInput(attrs={"size": 70})}
+
+    def clean(self):
+        data = super().clean()
+        platform = PLATFORMS.get(data.get("platform"))
+        if platform is not None:
+            for name, limit in (("title", platform.title_max), ("description", platform.description_max)):
+                if len(data.get(name) or "") > limit:
+                    self.add_error(name, f"{len(data[name])} characters: {platform.label} allows {limit}")
+        return data
+
+
+class DraftInline(admin.StackedInline):
+    model = ListingDraft
+    form = DraftForm
+    extra = 0
+    can_delete = False
+    readonly_fields = ["edited", "version"]
+    verbose_name_plural = "Drafts per platform"
+
+
+class ConditionInline(admin.StackedInline):
+    model = ProductCondition
+    extra = 0
+    can_delete = False
+    fields = ["grade", "defects", "confidence", "reason"]
+    readonly_fields = ["confidence", "reason"]
+
+
+class ListingInline(admin.TabularInline):
+    model = Listing
+    extra = 0
+    can_delete = False
+    fields = ["platform", "status", "price", "listing_url", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "sku", "title_display", "stage", "brand", "category", "grade",
+                    "recommended_price", "failure_reason_short", "created_at"]
+    list_display_links = ["thumbnail", "sku", "title_display"]
+    list_filter = ["stage", "brand", "category"]
+    search_fields = ["sku", "name", "brand", "model", "barcode", "category"]
+    list_select_related = ["condition", "owner"]
+    list_per_page = 50
+    raw_id_fields = ["owner"]
+    readonly_fields = ["sku", "stage", "failure_reason", "source", "photos", "found", "comps",
+                       "recommended_price", "price_reason", "similar", "history", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "photos"]}),
+        ("Identity", {"fields": ["name", "brand", "model", "category", "barcode", "attributes", "notes", "found"]}),
+        ("Price", {"fields": ["recommended_price", "price_reason", "comps", "similar"]}),
+        ("History", {"fields": ["history"]}),
+        ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    inlines = [ConditionInline, DraftInline, ListingInline]
+    actions = ["approve_selected", "reject_selected", "retry_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("images")
+
+    # --- columns and panels ----------------------------------------------------------------
+    @admin.display(description="")
+    def thumbnail(self, obj):
+        first = next(iter(obj.images.all()), None)
+        if not first:
+            return "—"
+        return format_html('<img src="{}" style="height:56px;width:56px;object-fit:cover;border-radius:4px">', first.image.url)
+
+    @admin.display(description="title", ordering="name")
+    def title_display(self, obj):
+        return obj.title
+
+    @admin.display(description="grade")
+    def grade(self, obj):
+        condition = getattr(obj, "condition", None)
+        return condition.get_grade_display() if condition and condition.grade else "—"
+
+    @admin.display(description="why it failed")
+    def failure_reason_short(self, obj):
+        return (obj.failure_reason[:80] + "…") if len(obj.failure_reason) > 80 else obj.failure_reason
+
+    @admin.display(description="photos")
+    def photos(self, obj):
+        return format_html_join(
+            "", '<a href="{0}" target="_blank"><img src="{0}" alt="{1}" class="boomer-photo" '
+            'style="max-height:420px;max-width:100%;margin:0 8px 8px 0;border:1px solid #ccc"></a>',
+            ((img.image.url, img.original_name) for img in obj.images.all()),
+        ) or "—"
+
+    @admin.display(description="what the agents found")
+    def found(self, obj):
+        analysis = obj.analysis or {}
+        rows = [("Could not determine", ", ".join(analysis.get("unknowns", [])) or "—"),
+                ("Where each fact came from", json.dumps(analysis.get("evidence", {}))),
+                ("Barcodes", ", ".join(b["text"] for b in analysis.get("barcodes", [])) or "none found"),
+                ("Text read on the item", " · ".join(analysis.get("text_read", [])[:30]) or "none"),
+                ("Photo quality", "; ".join(f"{q['photo']}: {', '.join(q['issues']) or 'ok'}"
+                                            for q in analysis.get("photo_quality", [])) or "—")]
+        return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))
+
+    @admin.display(description="comparable sales")
+    def comps(self, obj):
+        pricing = obj.pricing or {}
+        if pricing.get("message"):
+            return pricing["message"]
+        rows = ((platform, s.get("count"), s.get("median"), s.get("p25", "—"), s.get("p75", "—"),
+                 s.get("sell_through", "—"), s.get("source", ""))
+                for platform, s in (pricing.get("platforms") or {}).items())
+        return format_html(
+            "<table><tr><th>platform</th><th>sold</th><th>median</th><th>p25</th><th>p75</th>"
+            "<th>sell-through</th><th>source</th></tr>{}</table>",
+            format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", rows),
+        )
+
+    @admin.display(description="similar past products")
+    def similar(self, obj):
+        neighbours = list(products_similar(product=obj, limit=5).defer("embedding").prefetch_related("listings"))
+        if not neighbours:
+            return "none yet"
+        rows = []
+        for n in neighbours:
+            sold = [str(item.sold_price or item.price) for item in n.listings.all() if item.status == "SOLD"]
+            rows.append((reverse("admin:products_product_change", args=[n.pk]), n.title, n.stage,
+                         f"{1 - float(n.distance):.0%}", ", ".join(sold) or "—"))
+        return format_html("<table><tr><th>product</th><th>stage</th><th>similarity</th><th>sold for</th></tr>{}</table>",
+                           format_html_join("", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>', rows))
+
+    @admin.display(description="history")
+    def history(self, obj):
+        events = obj.events.select_related("actor").order_by("created_at", "id")
+        rows = [(e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.event_type,
+                 f"{e.event_data.get('from', '')} → {e.event_data.get('to', '')}" if "to" in e.event_data
+                 else ", ".join(f"{k}: {v}" for k, v in e.event_data.items()),
+                 e.actor.get_username() if e.actor else "BOOMER", e.event_data.get("reason", ""))
+                for e in events]
+        return format_html("<table class='boomer-history'><tr><th>when</th><th>what</th><th>change</th><th>who</th>"
+                           "<th>why</th></tr>{}</table>",
+                           format_html_join("", "<tr>" + "<td>{}</td>" * 5 + "</tr>", rows)) if rows else "—"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ListingDraft:
+            return super().save_formset(request, form, formset, change)
+        # Through the service, so an edited draft is marked as a person's and kept.
+        formset.new_objects, formset.deleted_objects, formset.changed_objects = [], [], []
+        for draft_form in formset.forms:
+            if draft_form.instance.pk and draft_form.has_changed():
+                data = draft_form.cleaned_data
+                draft_update(draft=draft_form.instance, title=data["title"], description=data["description"],
+                             price=data["price"])
+                formset.changed_objects.append((draft_form.instance, draft_form.changed_data))
+
+    # --- one product: buttons on its page -------------------------------------------------
+    def get_urls(self):
+        return [
+            path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view), name="products_product_approve"),
+            path("<int:pk>/reject/", self.admin_site.admin_view(self.reject_view), name="products_product_reject"),
+            path("<int:pk>/retry/", self.admin_site.admin_view(self.retry_view), name="products_product_retry"),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        product = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "product_stage": product.stage if product else None}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def approve_view(self, request, pk):
+        return self._decide(request, Product.objects.filter(pk=pk), ApproveForm, "approve")
+
+    def reject_view(self, request, pk):
+        return self._decide(request, Product.objects.filter(pk=pk), RejectForm, "reject")
+
+    def retry_view(self, request, pk):
+        if request.method == "POST":
+            self._apply(request, Product.objects.filter(pk=pk), "retry", {})
+        return redirect(reverse("admin:products_product_change", args=[pk]))
+
+    # --- bulk actions ----------------------------------------------------------------------
+    @admin.action(description="Approve selected items…")
+    def approve_selected(self, request, queryset):
+        return self._decide(request, queryset, ApproveForm, "approve", bulk=True)
+
+    @admin.action(description="Reject selected items…")
+    def reject_selected(self, request, queryset):
+        return self._decide(request, queryset, RejectForm, "reject", bulk=True)
+
+    @admin.action(description="Retry selected failed items")
+    def retry_selected(self, request, queryset):
+        self._apply(request, queryset, "retry", {})
+
+    def _decide(self, request, queryset, form_class, verb, bulk=False):
+        if request.method == "POST" and "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                self._apply(request, queryset, verb, form.cleaned_data)
+                if not bulk and queryset.count() == 1:
+                    return redirect(reverse("admin:products_product_change", args=[queryset.first().pk]))
+                return None if bulk else redirect(reverse("admin:products_product_changelist"))
+        else:
+            form = form_class()
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "products": queryset, "verb": verb, "bulk": bulk,
+                   "action_name": f"{verb}_selected", "title": f"{verb.capitalize()} {queryset.count()} item(s)"}
+        return TemplateResponse(request, "admin/products/product/decide.html", context)
+
+    def _apply(self, request, queryset, verb, data):
+        done = 0
+        for product in queryset:
+            try:
+                if verb == "approve":
+                    product_approve(product_id=product.pk, by=request.user, platforms=data["platforms"],
+                                    price=data.get("price"), policy=data["policy"])
+                elif verb == "reject":
+                    product_reject(product_id=product.pk, by=request.user, reason=data["reason"])
+                else:
+                    product_retry(product_id=product.pk, by=request.user)
+                done += 1
+            except (IllegalTransition, ApprovalError) as exc:
+                self.message_user(request, f"{product.sku}: {exc}", messages.ERROR)
+        if done:
+            past = {"approve": "approved", "reject": "rejected", "retry": "sent back to the agents"}[verb]
+            self.message_user(request, f"{done} item(s) {past}.", messages.SUCCESS)

@@ -1,0 +1,29 @@
+"""The whole URL map: probes, metrics, the review desk (admin) and the API."""
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path, register_converter
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from boomer_site import views
+from desk.api.common import IdConverter
+
+register_converter(IdConverter, "id")
+
+admin.site.site_header = "BOOMER review desk"
+admin.site.site_title = "BOOMER"
+admin.site.index_title = "Review and operations"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("", include("django_prometheus.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include("desk.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]
+
+handler404 = "boomer_site.views.not_found"
+handler500 = "boomer_site.views.server_error"

@@ -1,0 +1,86 @@
+"""Telling the seller: email through Django's backend and an optional signed webhook.
+
+`notification_create` is idempotent per event (a unique `event_key`), and the task records
+each channel as sent under a row lock, so a redelivered message or a retry does not repeat a
+channel that went out. (Only a worker dying between the webhook's answer and the commit can
+repeat it: the POST carries `Idempotency-Key: <event_key>` for the receiver to drop it.)
+
+The caller says what happened (`context` for the template `notifications/<kind>.txt`, `payload`
+for the webhook); this app knows how to deliver it, not what a listing is.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from boomer_site.tasking import task_send
+from notifications.models import Notification, SellerProfile
+
+log = logging.getLogger(__name__)
+
+SUBJECTS = {
+    Notification.Kind.PUBLISHED: "Live: {title}",
+    Notification.Kind.PARTLY_FAILED: "Partly published: {title}",
+    Notification.Kind.SOLD: "Sold: {title}",
+    Notification.Kind.EXPIRED: "Expired: {title}",
+}
+
+
+def notification_create(*, product, kind: str, event_key: str, context: dict, payload: dict) -> Notification | None:
+    """Write the message for one event and queue its sending; None if that event was told already."""
+    owner = product.owner
+    body = render_to_string(f"notifications/{kind}.txt", {
+        "seller": owner.get_full_name() or owner.get_username(), "product": product, **context})
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(
+                owner=owner, product=product, kind=kind, event_key=event_key,
+                subject=SUBJECTS[kind].format(title=product.title)[:255], body=body, payload=payload)
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: task_send("notifications.send", note.pk))
+    return note
+
+
+def webhook_signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def notification_send(*, notification_id: int) -> None:
+    """Email, then webhook; each channel is recorded as sent in the same locked transaction
+    that sends it, so a second delivery of the task waits and then skips what was done."""
+    with transaction.atomic():
+        note = Notification.objects.select_for_update().select_related("owner").get(pk=notification_id)
+        if note.email_sent_at is None and note.owner.email:
+            send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [note.owner.email])
+            note.email_sent_at = timezone.now()
+            note.save(update_fields=["email_sent_at"])
+    profile = SellerProfile.objects.filter(user_id=note.owner_id).exclude(webhook_url="").first()
+    if profile is None or note.webhook_sent_at is not None:
+        return
+    body = json.dumps({**note.payload, "notification_id": note.pk, "event_key": note.event_key},
+                      sort_keys=True).encode()
+    headers = {"Content-Type": "application/json", "X-Boomer-Event": note.kind,
+               "X-Boomer-Signature": webhook_signature(profile.webhook_secret, body),
+               "Idempotency-Key": note.event_key}
+    with transaction.atomic():
+        note = Notification.objects.select_for_update().get(pk=notification_id)
+        if note.webhook_sent_at is not None:
+            return  # a concurrent delivery sent it while we waited for the lock
+        response = requests.post(profile.webhook_url, data=body, headers=headers, timeout=10)
+        note.webhook_status = f"HTTP {response.status_code}"
+        delivered = not (response.status_code >= 500 or response.status_code == 429)
+        if delivered:
+            note.webhook_sent_at = timezone.now()
+        note.save(update_fields=["webhook_sent_at", "webhook_status"])
+    if not delivered:
+        raise RuntimeError(f"webhook answered {response.status_code}")  # retried with backoff
