@@ -10,24 +10,25 @@ commit, so a worker never looks for a product that is not saved yet.
 """
 from __future__ import annotations
 
-from celery import chord, signature
+from celery import chord
 from django.db import transaction
 
 from boomer_site.celery import PRIORITY
+from boomer_site.tasking import task_signature
 from products.models import Stage
 from products.services import pipeline_send
 
 
 def _describe(product_id: int, priority: str):
-    return signature("agents.describe", args=(product_id,)).set(priority=PRIORITY[priority] - 2)
+    return task_signature("agents.describe", product_id, priority=PRIORITY[priority] - 2)
 
 
 def research_start(*, product_id: int, priority: str = "medium") -> None:
     """After vision: condition ∥ market, then describe (each step a level more urgent, so items
     already under way finish before new ones start)."""
     base = PRIORITY[priority]
-    canvas = chord([signature("agents.condition", args=(product_id,)).set(priority=base - 1),
-                    signature("agents.market", args=(product_id,)).set(priority=base - 1)],
+    canvas = chord([task_signature("agents.condition", product_id, priority=base - 1),
+                    task_signature("agents.market", product_id, priority=base - 1)],
                    _describe(product_id, priority))
     transaction.on_commit(canvas.apply_async)
 

@@ -15,9 +15,11 @@ def deadletter_requeue(*, dead_letter: DeadLetter) -> str:
     letter = DeadLetter.objects.select_for_update().get(pk=dead_letter.pk)
     if letter.requeued_at is not None:
         return f"#{letter.pk} was already requeued at {letter.requeued_at:%Y-%m-%d %H:%M}"
-    name = letter.replay_task or letter.task_name
-    queue = None if letter.replay_task else (letter.queue or None)
-    transaction.on_commit(lambda: task_send(name, *letter.args, queue=queue, **letter.kwargs))
+    if letter.replay_task:  # another task, given the same positional arguments, routed its own way
+        name, queue, kwargs = letter.replay_task, None, {}
+    else:
+        name, queue, kwargs = letter.task_name, letter.queue or None, letter.kwargs
+    transaction.on_commit(lambda: task_send(name, *letter.args, queue=queue, **kwargs))
     letter.requeued_at = timezone.now()
     letter.save(update_fields=["requeued_at"])
     return f"{name}{tuple(letter.args)} sent" + (f" (replaying {letter.task_name})" if letter.replay_task else "")

@@ -13,7 +13,7 @@ import logging
 import traceback as tb
 from collections.abc import Callable
 
-from celery import current_app, shared_task
+from celery import current_app, shared_task, signature
 from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.conf import settings
 
@@ -30,6 +30,12 @@ def task_send(name: str, *args, priority: int | None = None, queue: str | None =
     return current_app.send_task(name, args=args, kwargs=kwargs, **options)
 
 
+def task_signature(name: str, *args, **options):
+    """An immutable signature of a task by name, for canvases (a chord's callback then gets
+    only its own arguments, not the header's results)."""
+    return signature(name, args=args, immutable=True).set(**options)
+
+
 def retry_delay(attempt: int) -> float:
     """Seconds before retry number `attempt` (0-based): base · factor^attempt."""
     return settings.BOOMER_RETRY_BASE_SECONDS * settings.BOOMER_RETRY_FACTOR**attempt
@@ -43,8 +49,8 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
                 replay: str = "", **options):
     """`raise_on_give_up=False` for chord headers whose failure is recorded by `give_up`: the
     chord's callback must still run (a raised header error would cancel it). `replay` names
-    the task a replayed dead letter sends instead of this one (same arguments), e.g. a
-    pipeline step that cannot rejoin its chord alone."""
+    the task a replayed dead letter sends instead of this one (with the same positional
+    arguments), e.g. a pipeline step that cannot rejoin its chord alone."""
     def decorate(func):
         @shared_task(
             bind=True, name=name, queue=queue, acks_late=True, reject_on_worker_lost=True,

@@ -15,13 +15,14 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
-from celery import chord, signature
+from celery import chord
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from boomer_site.celery import PRIORITY
+from boomer_site.tasking import task_signature
 from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 from listings.moves import IllegalListingMove, listing_transition
@@ -44,12 +45,11 @@ def publish_saga_start(*, product, platforms: list[str] | None = None) -> None:
                 .values_list("pk", "platform"))
     product_id = product.pk
     transaction.on_commit(lambda: chord(
-        [signature("listings.publish", args=(listing_id,)).set(priority=PRIORITY["high"],
-                                                               queue=platform_get(platform).queue)
+        [task_signature("listings.publish", listing_id, priority=PRIORITY["high"], queue=platform_get(platform).queue)
          for listing_id, platform in rows],
         # Settling outranks every publish: a product goes ACTIVE as soon as its own copies are
         # live, not after the backlog of later approvals.
-        signature("listings.settle", args=(product_id,)).set(priority=0),
+        task_signature("listings.settle", product_id, priority=0),
     ).apply_async())
 
 
