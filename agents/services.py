@@ -6,6 +6,9 @@ retry) never moves a product twice or writes two results.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import time
 from datetime import timedelta
@@ -17,10 +20,13 @@ from django.utils import timezone
 
 from agents.pipeline import pipeline_resume, pipeline_start
 from agents.providers import provider_get
-from agents.providers.base import DraftRequest, Photo
+from agents.providers.base import ConditionReport, DraftRequest, Identity, Photo, Provider
+from agents.usage import usage_record
+from boomer_site.layered_cache import LayeredCache
 from boomer_site.models import AnalyticsEvent
 from listings.models import ListingDraft
 from market.research import market_research, price_recommend
+from marketplaces.platforms import MARKETPLACES
 from products.models import IN_PIPELINE, Product, ProductCondition, Stage
 from products.services import IllegalTransition, product_transition
 from products.similarity import embed, product_embedding_text, products_similar
@@ -28,6 +34,8 @@ from products.similarity import embed, product_embedding_text, products_similar
 log = logging.getLogger(__name__)
 
 NEIGHBOUR_CATEGORY_DISTANCE = 0.2
+# What a model said about the same photos (and notes) is asked once within the cache's TTLs.
+answers = LayeredCache("agents")
 
 
 class StepNotReady(Exception):
@@ -40,6 +48,27 @@ def _photos(product: Product) -> list[Photo]:
         with image.image.open("rb") as handle:
             photos.append(Photo(name=image.original_name or image.sha256[:12], data=handle.read()))
     return photos
+
+
+def _provider(product: Product) -> Provider:
+    """The configured provider, or the offline one for an item that fell back to it."""
+    return provider_get("local" if (product.analysis or {}).get("fallback") else None)
+
+
+def _photos_key(product: Product) -> str:
+    """What a vision or condition answer depends on: the photos (by content) and the notes."""
+    hashes = list(product.images.order_by("position", "id").values_list("sha256", flat=True))
+    return hashlib.sha256(json.dumps([hashes, product.notes]).encode()).hexdigest()[:32]
+
+
+def _cached(key: str, compute, build):
+    """`build(value)` from the layered cache, or `compute()` (a provider result) cached as a dict."""
+    value = answers.get(key)
+    if value is not None:
+        return build({**value, "usage": ()}), True
+    result = compute()
+    answers.set(key, {k: v for k, v in dataclasses.asdict(result).items() if k != "usage"})
+    return result, False
 
 
 def _timed(product: Product, agent: str, started: float) -> None:
@@ -60,12 +89,17 @@ def vision_run(*, product_id: int) -> bool:
         log.info("vision: product %s is %s, nothing to do", product_id, product.stage)
         return product.stage == Stage.RESEARCHING
     started = time.perf_counter()
-    provider = provider_get()
-    found = provider.identify(photos=_photos(product), notes=product.notes)
+    provider = _provider(product)
+    found, from_cache = _cached(
+        f"vision:{_photos_key(product)}:{provider.model_version}",
+        lambda: provider.identify(photos=_photos(product), notes=product.notes),
+        lambda value: Identity(**{**value, "unknowns": tuple(value["unknowns"])}))
+    usage_record(product_id=product_id, usages=found.usage)
     vector = embed(product_embedding_text(name=found.name, brand=found.brand, model=found.model,
                                           category=found.category, notes=product.notes,
                                           text_read=found.analysis.get("text_read", ())))
-    analysis = {**found.analysis, "unknowns": list(found.unknowns), "model_version": provider.model_version}
+    analysis = {**found.analysis, "unknowns": list(found.unknowns), "model_version": provider.model_version,
+                "cached": from_cache, **({"fallback": product.analysis["fallback"]} if product.analysis.get("fallback") else {})}
     fields = {"name": found.name or "", "brand": found.brand or "", "model": found.model or "",
               "category": found.category or "", "barcode": found.barcode or "",
               "attributes": found.attributes, "embedding": vector}
@@ -75,7 +109,8 @@ def vision_run(*, product_id: int) -> bool:
                                      with_category=True).first()
         if neighbour is not None:
             fields["category"] = neighbour.category
-            analysis["evidence"] = {**analysis.get("evidence", {}), "category": f"similar product {neighbour.sku}"}
+            analysis["evidence"] = {**analysis.get("evidence", {}), "category": {
+                "value": neighbour.category, "source": f"similar product {neighbour.sku}", "status": "seen"}}
             analysis["unknowns"] = [u for u in analysis["unknowns"] if u != "category"]
     try:
         with transaction.atomic():
@@ -103,7 +138,12 @@ def condition_run(*, product_id: int) -> None:
     if (product := _researching(product_id, "condition")) is None:
         return
     started = time.perf_counter()
-    report = provider_get().assess_condition(photos=[], notes=product.notes, analysis=product.analysis or {})
+    provider = _provider(product)
+    report, _ = _cached(
+        f"condition:{_photos_key(product)}:{provider.model_version}",
+        lambda: provider.assess_condition(photos=_photos(product), notes=product.notes, analysis=product.analysis or {}),
+        lambda value: ConditionReport(**{**value, "defects": tuple(value["defects"])}))
+    usage_record(product_id=product_id, usages=report.usage)
     ProductCondition.objects.update_or_create(
         product=product,
         defaults={"grade": report.grade or "", "defects": list(report.defects),
@@ -134,22 +174,42 @@ def describe_run(*, product_id: int) -> None:
         raise StepNotReady(f"product {product_id}: condition or market research not written yet")
     grade = condition.grade if condition and condition.grade else None
     price, why = price_recommend(pricing=product.pricing or {}, grade=grade)
-    drafts = provider_get().write_drafts(request=DraftRequest(
+    request = DraftRequest(
         name=product.name or None, brand=product.brand or None, model=product.model or None,
         category=product.category or None, barcode=product.barcode or None, attributes=product.attributes or {},
         notes=product.notes, grade=grade, defects=tuple(condition.defects if condition else ()),
         price=price, currency=product.currency or settings.BOOMER_CURRENCY,
-    ))
+    )
+    drafts, note = _drafts(product=product, request=request)
+    analysis = {**(product.analysis or {}), "drafts_note": note} if note else product.analysis
     try:
         with transaction.atomic():
             for platform, draft in drafts.items():
                 _draft_save(product=product, platform=platform, draft=draft)
             product_transition(product_id=product_id, transition="ready_for_review",
-                               fields={"recommended_price": price, "price_reason": why})
+                               fields={"recommended_price": price, "price_reason": why, "analysis": analysis})
     except IllegalTransition as exc:
         log.info("describe: product %s moved on meanwhile (%s)", product_id, exc)
         return
     _timed(product, "describe", started)
+
+
+def _drafts(*, product: Product, request: DraftRequest) -> tuple[dict[str, dict], str]:
+    """Drafts per platform from the cache (key `desc:{product}:{platform}:{version}`, the
+    version a hash of the facts and the model), else from the provider; and why the template
+    was used, if it was."""
+    provider = _provider(product)
+    facts = json.dumps(dataclasses.asdict(request), sort_keys=True, default=str)
+    version = hashlib.sha256(f"{facts}|{provider.model_version}".encode()).hexdigest()[:16]
+    keys = {platform: f"desc:{product.pk}:{platform}:{version}" for platform in MARKETPLACES}
+    cached = {platform: answers.get(key) for platform, key in keys.items()}
+    if all(value is not None for value in cached.values()):
+        return cached, ""
+    result = provider.write_drafts(request=request)
+    usage_record(product_id=product.pk, usages=result.usage)
+    for platform, draft in result.drafts.items():
+        answers.set(keys[platform], {**draft, "price": str(draft["price"]) if draft.get("price") is not None else None})
+    return result.drafts, result.note
 
 
 def _draft_save(*, product: Product, platform: str, draft: dict) -> None:
@@ -202,3 +262,16 @@ def products_resume_stalled(*, minutes: int = 30, limit: int = 200) -> int:
     for product in stalled:
         pipeline_resume(product=product)
     return len(stalled)
+
+
+def fallback_to_local(*, product_id: int, step: str, error: str) -> bool:
+    """BOOMER_AI_FALLBACK=local: a remote model failed for good on this item, so the item
+    switches to the offline provider (it says so); False when there is no fallback to take."""
+    product = Product.objects.filter(pk=product_id).first()
+    if (settings.BOOMER_AI_FALLBACK != "local" or product is None or product.stage not in IN_PIPELINE
+            or (product.analysis or {}).get("fallback") or _provider(product).name == "local"):
+        return False
+    reason = f"{step}: {error} — the offline provider was used instead (BOOMER_AI_FALLBACK=local)"
+    Product.objects.filter(pk=product_id).update(analysis={**(product.analysis or {}), "fallback": reason})
+    log.warning("product %s falls back to the offline provider: %s", product_id, reason)
+    return True

@@ -25,7 +25,7 @@ app.conf.task_routes = {
     "agents.vision": {"queue": "vision"},
     "agents.condition": {"queue": "vision"},
     "agents.market": {"queue": "market"},
-    "agents.describe": {"queue": "listing"},
+    "agents.describe": {"queue": "vision"},  # an AI step: with a remote model it waits, not computes
     "listings.publish": {"queue": "listing"},
     "listings.settle": {"queue": "listing"},
     "listings.withdraw": {"queue": "listing"},
@@ -38,6 +38,7 @@ app.conf.beat_schedule = {
     "expire-listings": {"task": "listings.expire_listings", "schedule": 900.0},
     "retry-failed-listings": {"task": "listings.retry_failed_listings", "schedule": 300.0},
     "reconcile-listings": {"task": "listings.reconcile", "schedule": 300.0},
+    "purge-layered-cache": {"task": "boomer_site.purge_cache", "schedule": crontab(minute=30, hour=3)},
     "dead-letter-report": {"task": "boomer_site.dead_letter_report", "schedule": crontab(minute=0, hour=7)},
     "resume-stalled-products": {"task": "agents.resume_stalled", "schedule": 300.0},
 }

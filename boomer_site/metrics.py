@@ -5,14 +5,22 @@ The ground keeps the registry; each app registers what it knows in its AppConfig
 boomer_products_by_stage{stage} (products), boomer_listings_by_status{platform,status}
 (listings), boomer_breaker_state{name} (marketplaces: 0 closed, 1 half-open, 2 open), and
 here boomer_dead_letters_total (not yet replayed) and boomer_queue_length{queue}.
+
+Counters that workers increment (cache hits per layer, AI tokens and dollars) are summed in
+Redis (`counter_add`, flushed about once a second per process) and exported from there.
 """
 from __future__ import annotations
 
+import atexit
+import json
 import logging
+import threading
+import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from redis import Redis
 
 from boomer_site.celery import QUEUES
@@ -61,11 +69,63 @@ def queue_lengths() -> Iterable[Metric]:
     yield queues
 
 
+COUNTERS: dict[str, str] = {}  # name → help, declared by the module that counts
+FLUSH_SECONDS = 1.0
+_pending: dict[tuple[str, str], float] = defaultdict(float)
+_pending_lock = threading.Lock()
+_last_flush = [0.0]
+
+
+def counter_declare(name: str, help_text: str) -> None:
+    COUNTERS[name] = help_text
+
+
+def counter_add(name: str, labels: dict, value: float = 1.0) -> None:
+    """Add to a counter shared by every process (kept in Redis); cheap on a hot path."""
+    key = (name, json.dumps(labels, sort_keys=True))
+    with _pending_lock:
+        _pending[key] += value
+        due = time.monotonic() - _last_flush[0] >= FLUSH_SECONDS
+    if due:
+        counters_flush()
+
+
+def counters_flush() -> None:
+    with _pending_lock:
+        items, _last_flush[0] = list(_pending.items()), time.monotonic()
+        _pending.clear()
+    if not items:
+        return
+    try:
+        pipe = Redis.from_url(settings.REDIS_URL, socket_timeout=2).pipeline()
+        for (name, labels), value in items:
+            pipe.hincrbyfloat(f"boomer:counter:{name}", labels, value)
+        pipe.execute()
+    except Exception as exc:  # a lost increment must never fail the work that counted it
+        log.warning("metrics: counters not flushed: %s", exc)
+
+
+atexit.register(counters_flush)
+
+
+def shared_counters() -> Iterable[Metric]:
+    client = Redis.from_url(settings.REDIS_URL, socket_timeout=2, decode_responses=True)
+    for name, help_text in sorted(COUNTERS.items()):
+        values = client.hgetall(f"boomer:counter:{name}")
+        label_names = sorted(json.loads(next(iter(values)))) if values else []
+        family = CounterMetricFamily(name, help_text, labels=label_names)
+        for labels, value in values.items():
+            parsed = json.loads(labels)
+            family.add_metric([str(parsed.get(label, "")) for label in label_names], float(value))
+        yield family
+
+
 def metrics_register() -> None:
     from prometheus_client import REGISTRY
 
     metrics_source_register(dead_letters)
     metrics_source_register(queue_lengths)
+    metrics_source_register(shared_counters)
     if not getattr(REGISTRY, "_boomer_registered", False):
         REGISTRY.register(BoomerCollector())
         REGISTRY._boomer_registered = True

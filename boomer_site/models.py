@@ -45,3 +45,19 @@ class AnalyticsEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.event_data}"
+
+
+class CacheEntry(models.Model):
+    """The third layer of the layered cache (boomer_site/layered_cache.py): a value kept in
+    PostgreSQL until `expires_at`; a daily beat job deletes the expired."""
+
+    key = models.CharField(max_length=255, unique=True)
+    value = models.JSONField()
+    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "cache entries"
+
+    def __str__(self):
+        return self.key

@@ -46,11 +46,13 @@ def is_permanent(exc: BaseException) -> bool:
 
 
 def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise_on_give_up: bool = True,
-                replay: str = "", **options):
+                replay: str = "", fallback: Callable | None = None, **options):
     """`raise_on_give_up=False` for chord headers whose failure is recorded by `give_up`: the
     chord's callback must still run (a raised header error would cancel it). `replay` names
     the task a replayed dead letter sends instead of this one (with the same positional
-    arguments), e.g. a pipeline step that cannot rejoin its chord alone."""
+    arguments), e.g. a pipeline step that cannot rejoin its chord alone. `fallback(*args,
+    exc=…, **kwargs)`, asked before giving up, returns True when it switched the work to
+    another way (e.g. the offline AI provider): the task then runs once more at once."""
     def decorate(func):
         @shared_task(
             bind=True, name=name, queue=queue, acks_late=True, reject_on_worker_lost=True,
@@ -68,6 +70,9 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
                     countdown = getattr(exc, "retry_after", None) or retry_delay(attempt)
                     log.warning("%s%r failed (%s); retry %d in %.1fs", name, args, exc, attempt + 1, countdown)
                     raise self.retry(exc=exc, countdown=countdown)
+                if fallback is not None and fallback(*args, exc=exc, **kwargs):
+                    log.warning("%s%r failed for good (%s); running again on its fallback", name, args, exc)
+                    raise self.retry(exc=exc, countdown=0)
                 _dead_letter(self, args, kwargs, exc, attempt + 1, replay)
                 if give_up is not None:
                     give_up(*args, error=_describe(exc), permanent=is_permanent(exc), **kwargs)

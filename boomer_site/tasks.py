@@ -1,6 +1,7 @@
 """Beat jobs of the ground."""
 from django.core.mail import mail_admins
 
+from boomer_site.layered_cache import cache_purge
 from boomer_site.models import DeadLetter
 from boomer_site.tasking import boomer_task
 
@@ -14,3 +15,9 @@ def dead_letter_report_task():
         lines = "\n".join(f"#{d.pk} {d.task_name}{tuple(d.args)}: {d.error[:120]}" for d in waiting[:50])
         mail_admins(f"{count} dead letter(s) waiting", f"Replay with manage.py requeue_dead_letters.\n\n{lines}")
     return count
+
+
+@boomer_task(name="boomer_site.purge_cache", queue="default")
+def purge_cache_task():
+    """Beat, daily: the layered cache's PostgreSQL rows past their 7 days are deleted."""
+    return cache_purge()

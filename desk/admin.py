@@ -2,8 +2,6 @@
 platform editable inline, and approve / reject / retry calling the same services as the API."""
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
@@ -16,6 +14,7 @@ from listings.models import Listing, ListingDraft, Platform, Policy
 from listings.services import ApprovalError, draft_update, product_approve, product_reject
 from marketplaces.platforms import PLATFORMS
 from products.models import Product, ProductCondition
+from products.reports import ai_summary
 from products.services import IllegalTransition
 from products.similarity import products_similar
 
@@ -26,6 +25,10 @@ class ApproveForm(forms.Form):
     price = forms.DecimalField(required=False, min_value=0.01, decimal_places=2,
                                help_text="Leave empty to use each draft's price.")
     policy = forms.ChoiceField(choices=Policy.choices, initial=Policy.BEST_EFFORT)
+    confirm = forms.MultipleChoiceField(
+        choices=[(name, name) for name in ("name", "brand", "model", "category", "barcode")], required=False,
+        widget=forms.CheckboxSelectMultiple, label="Confirm as they are",
+        help_text="Fields a deterministic read contradicts (marked ✗ on the item): tick to keep them, or edit them first.")
 
 
 class RejectForm(forms.Form):
@@ -80,18 +83,19 @@ class ListingInline(admin.TabularInline):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "sku", "title_display", "stage", "brand", "category", "grade",
-                    "recommended_price", "failure_reason_short", "created_at"]
+                    "recommended_price", "ai_cost", "failure_reason_short", "created_at"]
     list_display_links = ["thumbnail", "sku", "title_display"]
     list_filter = ["stage", "brand", "category"]
     search_fields = ["sku", "name", "brand", "model", "barcode", "category"]
     list_select_related = ["condition", "owner"]
     list_per_page = 50
     raw_id_fields = ["owner"]
-    readonly_fields = ["sku", "stage", "failure_reason", "source", "photos", "found", "comps",
+    readonly_fields = ["sku", "stage", "failure_reason", "source", "photos", "found", "ai_spend", "comps",
                        "recommended_price", "price_reason", "similar", "history", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "photos"]}),
-        ("Identity", {"fields": ["name", "brand", "model", "category", "barcode", "attributes", "notes", "found"]}),
+        ("Identity", {"fields": ["name", "brand", "model", "category", "barcode", "attributes", "notes", "found",
+                                 "ai_spend"]}),
         ("Price", {"fields": ["recommended_price", "price_reason", "comps", "similar"]}),
         ("History", {"fields": ["history"]}),
         ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
@@ -131,11 +135,45 @@ class ProductAdmin(admin.ModelAdmin):
             ((img.image.url, img.original_name) for img in obj.images.all()),
         ) or "—"
 
+    @admin.display(description="AI cost")
+    def ai_cost(self, obj):
+        summary = ai_summary(obj)
+        if not summary:
+            return "—"
+        return "price unknown" if summary["cost_usd"] is None else f"${summary['cost_usd']:.4f}"
+
+    @admin.display(description="AI calls")
+    def ai_spend(self, obj):
+        summary = ai_summary(obj)
+        if not summary:
+            return "none (offline provider)"
+        steps = (obj.ai_usage or {}).get("steps", {})
+        rows = [(step, u.get("calls", 0), u.get("input_tokens", 0), u.get("output_tokens", 0),
+                 u.get("cache_write_tokens", 0), u.get("cache_read_tokens", 0),
+                 "unknown" if u.get("cost_unknown") else f"${u.get('cost_usd', 0):.4f}") for step, u in steps.items()]
+        rows.append(("all", sum(r[1] for r in rows), summary["input_tokens"], summary["output_tokens"],
+                     summary["cache_write_tokens"], summary["cache_read_tokens"],
+                     "unknown" if summary["cost_usd"] is None else f"${summary['cost_usd']:.4f}"))
+        return format_html(
+            "<p>{} {}</p><table><tr><th>step</th><th>calls</th><th>input</th><th>output</th><th>cache write</th>"
+            "<th>cache read</th><th>cost</th></tr>{}</table>", summary["provider"], summary["model"],
+            format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", rows))
+
     @admin.display(description="what the agents found")
     def found(self, obj):
         analysis = obj.analysis or {}
+        marks = {"verified": "✓ verified", "seen": "· seen", "contradicted": "✗ contradicted"}
+        evidence = [(name, item.get("value", ""), marks.get(item.get("status"), item.get("status", "")),
+                     item.get("source", "") + (f" — {item['conflict']}" if item.get("conflict") else ""))
+                    for name, item in (analysis.get("evidence") or {}).items() if isinstance(item, dict)]
         rows = [("Could not determine", ", ".join(analysis.get("unknowns", [])) or "—"),
-                ("Where each fact came from", json.dumps(analysis.get("evidence", {}))),
+                ("Where each fact came from", format_html(
+                    "<table class='boomer-evidence'>{}</table>",
+                    format_html_join("", "<tr class='evidence-{2}'><td>{0}</td><td>{1}</td><td>{2}</td><td>{3}</td></tr>",
+                                     evidence)) if evidence else "—"),
+                ("Provider", analysis.get("provider") or "—"),
+                ("Fell back to the offline provider", analysis.get("fallback") or "no"),
+                ("Drafts", analysis.get("drafts_note") or "as the agent wrote them"),
                 ("Barcodes", ", ".join(b["text"] for b in analysis.get("barcodes", [])) or "none found"),
                 ("Text read on the item", " · ".join(analysis.get("text_read", [])[:30]) or "none"),
                 ("Photo quality", "; ".join(f"{q['photo']}: {', '.join(q['issues']) or 'ok'}"
@@ -251,7 +289,7 @@ class ProductAdmin(admin.ModelAdmin):
             try:
                 if verb == "approve":
                     product_approve(product_id=product.pk, by=request.user, platforms=data["platforms"],
-                                    price=data.get("price"), policy=data["policy"])
+                                    price=data.get("price"), policy=data["policy"], confirm=data.get("confirm") or ())
                 elif verb == "reject":
                     product_reject(product_id=product.pk, by=request.user, reason=data["reason"])
                 else:

@@ -20,8 +20,11 @@ class ApprovalError(ValueError):
 
 @transaction.atomic
 def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal | None = None,
-                    policy: str = Policy.BEST_EFFORT) -> Product:
-    """PENDING → PUBLISHING, with one DRAFT Listing per platform taken from its draft."""
+                    policy: str = Policy.BEST_EFFORT, confirm: list[str] | tuple = ()) -> Product:
+    """PENDING → PUBLISHING, with one DRAFT Listing per platform taken from its draft.
+
+    An identity field a deterministic read contradicts (its barcode is not the decoded one…)
+    must have been edited by the reviewer or be named in `confirm`."""
     chosen = list(dict.fromkeys(platforms))
     unknown = [p for p in chosen if p not in MARKETPLACES]
     if not chosen:
@@ -32,6 +35,10 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
         raise ApprovalError(f"unknown policy {policy!r}: use {' or '.join(Policy.values)}")
     if price is not None and price <= 0:
         raise ApprovalError("the price must be more than 0")
+    unconfirmed = [name for name in Product.objects.get(pk=product_id).contradicted_fields() if name not in confirm]
+    if unconfirmed:
+        raise ApprovalError(f"contradicted by what was read on the item: {', '.join(unconfirmed)} — "
+                            "edit the field, or confirm it to approve")
     drafts = {d.platform: d for d in ListingDraft.objects.filter(product_id=product_id, platform__in=chosen)}
     missing_price = [p for p in chosen if price is None and (p not in drafts or drafts[p].price is None)]
     if missing_price:

@@ -1,94 +1,25 @@
-"""Circuit breakers per marketplace (pybreaker, state in Redis).
-
-The state lives in Redis (`CircuitRedisStorage`, namespace `boomer:breaker:{name}`), so
-every worker on every machine sees the same open/closed state. Only failures that say "the
-service is unwell" count: retryable AdapterErrors (5xx, 429, timeouts, connection errors).
-A permanent error (the platform refused our data) is an answer, not an outage: it is
-excluded, and pybreaker counts it as a success.
-
-Settings: BOOMER_BREAKER_FAIL_MAX (5), BOOMER_BREAKER_RESET_SECONDS (60), REDIS_URL.
-Note: pybreaker stores the open time in whole seconds, so a reset timeout has 1 s grain.
-"""
+"""The marketplaces' circuit breakers: one per platform, on the shared breakers of
+boomer_site/breakers.py (state in Redis; only retryable AdapterErrors — 5xx, 429, timeouts,
+connection errors — count; a refusal of our data is an answer, not an outage)."""
 from __future__ import annotations
 
-import functools
-import time
 from collections.abc import Callable
 from typing import Any
 
-import pybreaker
-import redis
-from django.conf import settings
-
+from boomer_site.breakers import CircuitOpen, breaker_call, breaker_reset, breaker_state, redis_client  # noqa: F401
 from marketplaces.adapters.base import AdapterError
 from marketplaces.platforms import platform_label
 
 
 class CircuitOpenError(AdapterError):
-    """Raised instead of calling a service whose breaker is open; retry after `retry_after`."""
-
-
-@functools.lru_cache(maxsize=4)
-def _redis(url: str) -> redis.Redis:
-    # pybreaker decodes the bytes itself: the client must not decode responses.
-    return redis.Redis.from_url(url, decode_responses=False, socket_timeout=5, socket_connect_timeout=5)
-
-
-def redis_client() -> redis.Redis:
-    return _redis(settings.REDIS_URL)
-
-
-def namespace(name: str) -> str:
-    return f"boomer:breaker:{name}"
-
-
-def _counts(exc: BaseException) -> bool:
-    """Only an outage counts: a retryable AdapterError (5xx, 429, timeout, no connection)."""
-    return isinstance(exc, AdapterError) and not exc.permanent
-
-
-@functools.lru_cache(maxsize=64)
-def _breaker(name: str, fail_max: int, reset: float, url: str) -> pybreaker.CircuitBreaker:
-    return pybreaker.CircuitBreaker(
-        fail_max=fail_max, reset_timeout=reset, name=name,
-        exclude=[lambda exc: not _counts(exc)],
-        state_storage=pybreaker.CircuitRedisStorage(pybreaker.STATE_CLOSED, _redis(url), namespace=namespace(name)),
-        throw_new_error_on_trip=False,  # the tripping call raises its own (retryable) error
-    )
-
-
-def breaker_for(name: str) -> pybreaker.CircuitBreaker:
-    return _breaker(name, int(settings.BOOMER_BREAKER_FAIL_MAX), float(settings.BOOMER_BREAKER_RESET_SECONDS),
-                    settings.REDIS_URL)
-
-
-def remaining_open_seconds(breaker: pybreaker.CircuitBreaker) -> float:
-    opened_at = breaker._state_storage.opened_at  # pybreaker has no public accessor
-    if opened_at is None:
-        return float(breaker.reset_timeout)
-    return max(1.0, opened_at.timestamp() + breaker.reset_timeout - time.time())
+    """Raised instead of calling a platform whose breaker is open; retry after `retry_after`."""
 
 
 def call_with_breaker(platform: str, fn: Callable, *args, **kwargs) -> Any:
     """`fn(*args, **kwargs)` guarded by the platform's breaker; raises CircuitOpenError
     (retryable, retry_after = seconds until half-open) while the breaker is open."""
-    breaker = breaker_for(platform)
     try:
-        return breaker.call(fn, *args, **kwargs)
-    except pybreaker.CircuitBreakerError:
-        raise CircuitOpenError(
-            f"{platform_label(platform)} is unavailable (circuit open): retrying later",
-            permanent=False, retry_after=remaining_open_seconds(breaker),
-        ) from None
-
-
-def breaker_state(name: str) -> str:
-    return breaker_for(name).current_state
-
-
-def breaker_reset(name: str) -> None:
-    """Forget a breaker's state (admin action, tests)."""
-    client = redis_client()
-    keys = list(client.scan_iter(match=f"{namespace(name)}:*"))
-    if keys:
-        client.delete(*keys)
+        return breaker_call(platform, fn, *args, **kwargs)
+    except CircuitOpen as exc:
+        raise CircuitOpenError(f"{platform_label(platform)} is unavailable (circuit open): retrying later",
+                               permanent=False, retry_after=exc.retry_after) from None

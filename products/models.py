@@ -52,6 +52,8 @@ class Product(ConcurrentTransitionMixin, models.Model):
     recommended_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
     price_reason = models.TextField(blank=True)
+    ai_usage = models.JSONField(default=dict, blank=True,
+                                help_text="What the AI calls for this item cost: tokens and dollars, in all and per step.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,6 +73,17 @@ class Product(ConcurrentTransitionMixin, models.Model):
     def audit_refs(self) -> dict:
         """What an AnalyticsEvent of this product's moves points at (boomer_site/audit.py)."""
         return {"product_id": self.pk}
+
+    def contradicted_fields(self) -> list[str]:
+        """Identity fields a deterministic read disagrees with (see agents/evidence.py), still
+        holding the value that was contradicted: the reviewer must edit or confirm them."""
+        contradicted = []
+        for name, item in ((self.analysis or {}).get("evidence") or {}).items():
+            if isinstance(item, dict) and item.get("status") == "contradicted":
+                current = getattr(self, name, None) if name in ("name", "brand", "model", "category", "barcode") else None
+                if current is None or str(current) == str(item.get("value")):
+                    contradicted.append(name)
+        return contradicted
 
     @property
     def title(self) -> str:

@@ -15,7 +15,9 @@ Rules
   "cracked screen", "for parts" are POOR grade phrases.
 * With defects but no grade phrase, the grade is the defect cap (low confidence).
 * Negated mentions ("no scratches", "scratch-free", "nothing missing", "not
-  sealed") are ignored.
+  sealed", "never dropped", "no stains or holes") are ignored. A negation carries
+  across a comma only through a bare list ("no scratches, dents or scuffs"), not
+  into a new statement ("no cracks, light scratches on the back" is a defect).
 * Photo-quality issues are not item defects; they only appear in the reason.
 """
 
@@ -58,17 +60,18 @@ _GRADE_PHRASES: tuple[tuple[str, str, bool], ...] = (
     (r"open(?:ed)?[\s-]+box", "LIKE_NEW", True),
     (r"new\s+without\s+tags?", "LIKE_NEW", True),
     (r"nwot", "LIKE_NEW", True),
-    (r"never\s+used", "LIKE_NEW", True),
-    (r"unused", "LIKE_NEW", True),
+    (r"never\s+(?:been\s+)?used", "LIKE_NEW", True),
+    (r"unused|unworn", "NEW", True),
     (r"(?:barely|hardly)\s+used", "LIKE_NEW", True),
-    (r"never\s+worn", "LIKE_NEW", True),
+    (r"never\s+(?:been\s+)?worn", "NEW", True),
     (r"worn\s+(?:once|twice)", "LIKE_NEW", True),
     (r"(?:very\s+)?good\s+condition", "GOOD", True),
-    (r"(?:lightly|gently)\s+used", "GOOD", True),
+    (r"(?:lightly|gently)\s+(?:used|worn)", "GOOD", True),
     (r"used", "GOOD", False),
     (r"pre[\s-]?owned", "GOOD", False),
     (r"works?\s+(?:great|perfectly|fine|well)", "GOOD", False),
     (r"(?:normal|minor|light)\s+(?:signs\s+of\s+)?wear(?:\s+and\s+tear)?", "GOOD", False),
+    (r"(?:(?:minor|minimal|light|slight|some|few|small|normal)\s+)?signs?\s+of\s+(?:use|usage|wear)", "GOOD", False),
     (r"fair(?:\s+condition)?(?!\s+(?:price|offer|deal))", "FAIR", True),
     (r"heav(?:y|ily)\s+(?:wear|worn|used)", "FAIR", True),
     (r"well[\s-]+(?:worn|used|loved)", "FAIR", True),
@@ -100,18 +103,27 @@ _DEFECTS: tuple[tuple[str, str, str], ...] = (
     ("chip", r"chipped|chips?(?=\s+(?:on|in|to|at|along|near)\b)|(?:small|minor|tiny|little|paint)\s+chips?", "GOOD"),
     ("fading", r"fad(?:ing|ed|es)", "GOOD"),
     ("discoloration", r"discolou?r(?:ation|ed|ing)|yellowing|yellowed", "GOOD"),
+    ("hole", r"(?:(?:pin|moth)[\s-]?)?holes?(?!\s*punch)|holey", "FAIR"),
+    # A drop is disclosed like a defect (hidden damage is possible), but not "price dropped".
+    ("drop", r"(?<!price\s)(?<!prices\s)dropped(?!\s+(?:off|the\s+price|price|to\b))", "GOOD"),
 )
 _SEVERE = re.compile(r"\b(?:heavy|heavily|deep|major|large|big|severe|significant|lots\s+of|many)\b", re.I)
 
 _NEGATORS = {"no", "not", "without", "zero", "never", "nothing", "nor", "free", "none", "non", "isn't", "aren't"}
 # Words that may sit between a negator and the defect word: "no major scratches,
-# dents or scuffs", "free of any visible scratches".
+# dents or scuffs", "free of any visible scratches", "never been dropped",
+# "not a single scratch". Defect words themselves also bridge (_is_defect_word).
 _NEGATION_BRIDGE = {
     ",", "or", "and", "any", "visible", "noticeable", "obvious", "real", "signs", "sign", "of",
     "major", "minor", "big", "small", "deep", "light", "cosmetic", "damage", "marks",
-    "scratches", "scratch", "scuffs", "scuff", "dents", "dent", "stains", "stain", "tears", "chips",
-    "cracks", "crack", "fading", "discoloration", "missing", "parts", "pieces", "rips",
+    "parts", "pieces", "flaws", "issues", "wear",
+    "a", "an", "single", "one", "even", "slightest", "from", "been", "ever", "had", "has", "have", "was", "were",
 }
+# After a comma only list glue may precede a still-negated defect: "no scratches,
+# dents or scuffs" but not "no cracks, light scratches".
+_LIST_GLUE = {"or", "and", "nor", "any"}
+# A defect right after a comma and followed by where it is states a defect: "no box, dents on the lid".
+_PLACED = re.compile(r"\s+(?:on|in|at|to|near|along|around|across|under|inside|over|by)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"[.;!?\n]+|,|\bbut\b", re.I)
 
 
@@ -124,17 +136,39 @@ _OCR_RES = [(_compile(rx), grade) for rx, grade in _OCR_PHRASES]
 _DEFECT_RES = [(kind, _compile(rx), cap) for kind, rx, cap in _DEFECTS]
 
 
-def _is_negated(text: str, start: int, end: int) -> bool:
-    """True when the mention at text[start:end] is denied ("no ...", "... free")."""
+def _is_defect_word(token: str) -> bool:
+    # "chips" alone is no defect pattern (it needs "on ..."), but it is one in a list.
+    return token in ("chip", "chips") or any(pattern.fullmatch(token) for _, pattern, _ in _DEFECT_RES)
+
+
+def _is_negated(text: str, start: int, end: int, in_list: bool = True) -> bool:
+    """True when the mention at text[start:end] is denied ("no ...", "... free").
+
+    ``in_list`` says whether the mention can be an item of a denied list; grade
+    phrases cannot: in "no stains, never worn" the "no" does not deny "never worn".
+    """
     if re.match(r"[\s-]*free\b", text[end:], re.I):
         return True
     clause_start = max(text.rfind(ch, 0, start) for ch in ".;!?\n") + 1
     tokens = re.findall(r"[a-z']+|,", text[clause_start:start].lower())
-    for token in reversed(tokens[-8:]):
+    since_comma: list[str] = []
+    for token in reversed(tokens[-10:]):
         if token in _NEGATORS or token.endswith("n't"):
             return True
-        if token not in _NEGATION_BRIDGE:
+        if token == ",":
+            if not in_list:
+                return False
+            # Crossing a comma, only a bare list item stays negated: "no scratches, dents or
+            # scuffs on the body" is all denied; "no box, dents on the lid" is a defect.
+            if any(t not in _LIST_GLUE and not _is_defect_word(t) for t in since_comma):
+                return False
+            if not since_comma and _PLACED.match(text, end):
+                return False
+            since_comma = []
+            continue
+        if token not in _NEGATION_BRIDGE and not _is_defect_word(token):
             return False
+        since_comma.append(token)
     return False
 
 
@@ -159,7 +193,7 @@ def _grade_votes(notes: str) -> list[tuple[str, bool, str]]:
         if any(m.start() < e and s < m.end() for s, e in claimed):
             continue
         claimed.append(m.span())
-        if not _is_negated(notes, m.start(), m.end()):
+        if not _is_negated(notes, m.start(), m.end(), in_list=False):
             votes.append((m.start(), grade, strong, " ".join(m.group(0).split())))
     return [(grade, strong, phrase) for _, grade, strong, phrase in sorted(votes)]
 
@@ -201,7 +235,7 @@ def grade_condition(notes: str, ocr_lines: list[str], photo_issues: tuple[str, .
         (grade, m.group(0))
         for line in ocr_lines
         for pattern, grade in _OCR_RES
-        if (m := pattern.search(line)) and not _is_negated(line, m.start(), m.end())
+        if (m := pattern.search(line)) and not _is_negated(line, m.start(), m.end(), in_list=False)
     ]
     defects = find_defects(notes)
 
@@ -247,4 +281,4 @@ _SEALED = _compile(r"(?:factory[\s-]+)?sealed")
 
 def says_sealed(notes: str) -> bool:
     """Whether the notes state (not deny) that the item is sealed."""
-    return any(not _is_negated(notes, m.start(), m.end()) for m in _SEALED.finditer(notes or ""))
+    return any(not _is_negated(notes, m.start(), m.end(), in_list=False) for m in _SEALED.finditer(notes or ""))

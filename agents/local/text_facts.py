@@ -1,7 +1,8 @@
 """Product identity (name, brand, model, category, attributes) from OCR text and seller notes.
 
 Everything returned is read from the inputs; a field that cannot be found is
-left None and listed in ``unknowns`` rather than guessed.
+left None and listed in ``unknowns`` rather than guessed. ``evidence`` says
+where each fact was read.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .condition_rules import condition_start
-from .gtin import gtin_valid
+from .gtin import gtin_valid, printed_gtin
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 IDENTITY_FIELDS = ("name", "brand", "model", "category")
@@ -78,6 +80,16 @@ class TextFacts:
     attributes: dict = field(default_factory=dict)
     unknowns: tuple[str, ...] = ()
     evidence: dict = field(default_factory=dict)
+    barcode: str | None = None  # the code passed in, or a GTIN whose printed digits OCR read
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    """An OCR line with its printed size, so the item can be named by its largest text."""
+
+    text: str
+    height: float = 0.0  # text height as a fraction of the photo's longer side (0: unknown)
+    photo: int = 1  # 1-based number of the photo it was read on
 
 
 @dataclass(frozen=True)
@@ -306,25 +318,250 @@ def _first_line_name(notes: str) -> str | None:
     return name or None
 
 
-def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = None) -> TextFacts:
-    """Work out what the item is; explicit `key: value` lines in the notes win."""
+# --- Brands that are not in data/brands.txt -------------------------------------------
+# Such a brand is only taken with evidence that the word *is* a brand: a maker
+# statement ("Made by X", "Brand: X", "by X", "X brand") or a trademark sign (X™, X®).
+# A capitalised word on its own is never promoted.
+
+_NAME_WORD = r"(?:[A-Z][\w'&+.-]*|\d+[A-Za-z][\w'&+.-]*)"
+_BRAND_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:&\s+)?{_NAME_WORD}){{0,2}}")
+_MAKER_BY = re.compile(
+    r"\b(?:made|manufactured|designed|produced|crafted|engineered|created|built|developed|hand[\s-]?(?:made|crafted))"
+    r"\s+(?:exclusively\s+)?by\s+",
+    re.I,
+)
+_BY = re.compile(r"\bby\s+", re.I)
+_WORD_THEN_BRAND = re.compile(r"(?<![\w'&+.-])([A-Z][\w'&+.-]*|\d+[A-Za-z][\w'&+.-]*)\s+brand\b(?![\s-]+new)(?!\s*[:=])", re.I)
+_TRADEMARK = re.compile(r"([A-Za-z0-9][\w'&+.-]*)\s?[\u2122\u00ae]")
+# Words that end a maker's name ("Designed by Apple in California") or cannot be one.
+_NAME_STOPS = frozenset({
+    "in", "for", "of", "the", "and", "with", "at", "from", "since", "under", "exclusively", "only", "on", "to", "by",
+})
+_NOT_A_NAME = frozenset({
+    "hand", "hands", "me", "us", "you", "them", "date", "day", "step", "side", "far", "default", "design", "nature",
+    "request", "order", "appointment", "mail", "post", "email", "phone", "mom", "dad", "local", "artisans", "kids",
+    "machine", "a", "an", "one", "two", "people", "experts", "name", "store", "off", "generic", "no", "designer",
+    "luxury", "top", "famous", "premium", "big", "popular", "same", "other", "any", "this", "that", "great", "good",
+    "known", "well", "major", "new", "quality", "house", "own", "private", "unknown", "different", "original",
+    "genuine", "official", "authentic", "all", "brand", "tm", "r",
+})
+_CORPORATE = re.compile(r"(?:,?\s+(?:inc|llc|ltd|co|corp|gmbh|company|corporation|limited)\.?)+$", re.I)
+# "Best by", "powered by", "written by": a bare "by" after these does not name the maker.
+_NOT_MAKER_BEFORE = frozenset({
+    "best", "use", "sell", "enjoy", "consume", "freeze", "exp", "expires", "step", "side", "one", "day", "little",
+    "bit", "pass", "stand", "drop", "stop", "go", "hand", "case", "page", "foreword", "introduction", "photographs",
+    "photos", "read", "poems", "stories", "novel", "art", "artwork", "cover", "songs", "music", "lyrics", "story",
+    "book", "sold", "x",
+})
+
+
+@dataclass(frozen=True)
+class _StatedBrand:
+    name: str
+    order: int  # index of its line
+    line: _Line
+    span: tuple[int, int]
+    why: str  # evidence, e.g. "'Made by Quorra Labs'" or "trademark sign 'ZYLOFT™'"
+    strong: bool  # a maker statement, which outranks a mere mention of a listed brand
+    on_label: bool  # printed on the product's own label (a trademark sign), not a credit line
+
+
+def _clean_name(raw: str) -> str | None:
+    words = []
+    for word in raw.split():
+        if word.lower().strip(".") in _NAME_STOPS:
+            break
+        words.append(word)
+    name = _CORPORATE.sub("", " ".join(words)).strip(" .,-&")
+    if sum(c.isalpha() for c in name) < 2 or name.lower() in _NOT_A_NAME or _is_model_token(name):
+        return None
+    return name
+
+
+def _looks_like_a_person(name: str) -> bool:
+    """Two or three plain words ("Jane Mercer", "J. K. Rowling"): an author or designer, maybe."""
+    words = name.split()
+    return len(words) >= 2 and all(re.fullmatch(r"[A-Za-z]\.?|[A-Za-z][a-z'-]+|[A-Z][A-Z'-]+", w) for w in words)
+
+
+def _name_after(line: _Line, start: int) -> tuple[str, tuple[int, int]] | None:
+    m = _BRAND_NAME.match(line.text, start)
+    if not m:
+        return None
+    name = _clean_name(m.group(0))
+    return (name, (m.start(), m.start() + len(name))) if name else None
+
+
+def _stated_brands(lines: list[_Line], book: bool) -> list[_StatedBrand]:
+    """Brands the text says are brands, in reading order, OCR before notes."""
+    found: list[_StatedBrand] = []
+    for order, line in enumerate(lines):
+        text = line.text
+        if line.source == "ocr" and (kv := _KEY_VALUE.match(text)) and _KEY_ALIASES.get(kv.group(1).lower().strip()) == "brand":
+            if named := _name_after(line, kv.start(2)):
+                found.append(_StatedBrand(named[0], order, line, named[1], f"'{text.strip()}'", True, False))
+        for m in _MAKER_BY.finditer(text):
+            if named := _name_after(line, m.end()):
+                found.append(_StatedBrand(named[0], order, line, named[1], f"'{text[m.start():named[1][1]]}'", True, False))
+        for m in _BY.finditer(text):
+            # A bare "by" credits an author on a book, and "Best by", "powered by" name no maker.
+            before = re.findall(r"[\w']+", text[: m.start()].lower())
+            if book or (before and (before[-1] in _NOT_MAKER_BEFORE or before[-1].isdigit()
+                                    or before[-1].endswith(("ed", "en")))):
+                continue
+            named = _name_after(line, m.end())
+            if named and not _looks_like_a_person(named[0]):
+                found.append(_StatedBrand(named[0], order, line, named[1], f"'{text[m.start():named[1][1]]}'", False, False))
+        for m in _WORD_THEN_BRAND.finditer(text):
+            name = _clean_name(m.group(1))
+            if name and m.group(1)[0].isupper():
+                found.append(_StatedBrand(name, order, line, m.span(1), f"'{m.group(0)}'", False, False))
+        for m in _TRADEMARK.finditer(text):
+            name = _clean_name(m.group(1))
+            if name and any(c.isupper() for c in name):
+                found.append(_StatedBrand(name, order, line, (m.start(1), m.end()), f"trademark sign '{m.group(0)}'", False,
+                                          line.source == "ocr"))
+    return found
+
+
+def _canonical_brand(name: str) -> str:
+    key = _brand_key(name)
+    return next((b for b in load_brands() if _brand_key(b) == key), name)
+
+
+# --- Naming by the largest printed text ---------------------------------------------
+# Lines within this share of the largest line's height belong to the same title
+# ("THE SILENT" / "HARBOR"), up to three lines.
+_HEADLINE_SAME_SIZE = 0.85
+_HEADLINE_MAX_LINES = 3
+# Big shop-sticker words that say nothing about what the item is.
+_HEADLINE_NOISE = re.compile(
+    r"(?:new|sale|free|hot|bonus|gift|limited\s+edition|best\s*seller|special\s+offer|sealed|made\s+in\s+\w+|"
+    r"for\s+parts|not\s+working|defective|\d+\s*%\s*off|free\s+shipping|isbn\b.*|barcode)[\s!.]*",
+    re.I,
+)
+_TITLE_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
+_TITLE_ACRONYMS = _ACRONYM_NOUNS | {"usb", "led", "lcd", "hd", "pc", "hdd", "diy", "xl", "xxl", "ii", "iii", "iv"}
+
+
+def _readable_case(text: str) -> str:
+    """ALL-CAPS print as title case for a listing title ("THE SILENT HARBOR" -> "The Silent Harbor")."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or not all(c.isupper() for c in letters):
+        return text
+    words = []
+    for i, word in enumerate(text.split()):
+        low = word.lower()
+        if any(c.isdigit() for c in word) or low in _TITLE_ACRONYMS:
+            words.append(word)
+        elif i and low in _TITLE_SMALL_WORDS:
+            words.append(low)
+        else:
+            words.append(word.capitalize())
+    return " ".join(words)
+
+
+def _usable_headline(line: PrintedLine) -> bool:
+    text = line.text.strip()
+    letters = sum(c.isalpha() for c in text)
+    return (line.height > 0 and letters >= 3 and letters >= 0.5 * len(text.replace(" ", ""))
+            and not _HEADLINE_NOISE.fullmatch(text))
+
+
+def _headline(printed: list[PrintedLine]) -> tuple[str, int] | None:
+    """The largest text read (with same-size lines next to it), and its photo number."""
+    usable = [_usable_headline(line) for line in printed]
+    if not any(usable):
+        return None
+    top = max((i for i, ok in enumerate(usable) if ok), key=lambda i: (printed[i].height, -i))
+    big = printed[top]
+
+    def joins(i: int) -> bool:
+        return (0 <= i < len(printed) and usable[i] and printed[i].photo == big.photo
+                and printed[i].height >= _HEADLINE_SAME_SIZE * big.height)
+
+    first = last = top
+    while last - first + 1 < _HEADLINE_MAX_LINES and (joins(first - 1) or joins(last + 1)):
+        if joins(first - 1):
+            first -= 1
+        else:
+            last += 1
+    text = " ".join(printed[i].text for i in range(first, last + 1))
+    text = " ".join(re.sub(r"\s?[\u2122\u00ae]", "", text).split())
+    if len(text) > _LABEL_MAX_CHARS:
+        text = text[:_LABEL_MAX_CHARS].rsplit(" ", 1)[0]
+    return _readable_case(text), big.photo
+
+
+def _is_book(lines: list[_Line], category: str | None, code: str | None) -> bool:
+    """On a book, "by <Name>" credits the author, not a brand."""
+    return (category == "Books & Magazines" or bool(code and len(code) == 13 and code[:3] in ("978", "979"))
+            or any(re.search(r"\bISBN\b", line.text, re.I) for line in lines))
+
+
+def extract_identity(ocr_lines: Sequence[str | PrintedLine], notes: str, barcode: str | None = None) -> TextFacts:
+    """Work out what the item is; explicit `key: value` lines in the notes win.
+
+    ``ocr_lines`` may be plain strings or PrintedLine (text with its printed
+    size); only sized lines can name an item by its largest text.
+    """
     notes = notes or ""
     explicit = _explicit_fields(notes)
+    printed = [ln if isinstance(ln, PrintedLine) else PrintedLine(ln) for ln in ocr_lines]
+    printed = [ln for ln in printed if ln.text and ln.text.strip()]
     free_notes = [ln for ln in notes.splitlines() if ln.strip() and not _KEY_VALUE.match(ln)]
-    lines = [_Line(t, "ocr") for t in ocr_lines if t and t.strip()] + [_Line(t, "notes") for t in free_notes]
+    lines = [_Line(p.text, "ocr") for p in printed] + [_Line(t, "notes") for t in free_notes]
     evidence: dict[str, str] = {}
+    sources: dict[str, str] = {}  # field -> "ocr" / "notes", for the evidence of a name built from parts
+
+    codes: dict[str, str] = {}
+    code = barcode.strip() if barcode and barcode.strip() else None
+    if code:
+        codes["gtin" if code.isdigit() and gtin_valid(code) else "barcode"] = code
+        evidence["gtin" if "gtin" in codes else "barcode"] = evidence["barcode"] = "barcode"
+    if "gtin" not in codes and (read := printed_gtin([p.text for p in printed])):
+        # Bars that would not decode, but their printed digits pass the check digit.
+        code = codes["gtin"] = read.gtin
+        evidence["gtin"] = evidence["barcode"] = f"ocr: printed digits '{read.text}' read, bars not decoded (check digit valid)"
+
+    category: str | None = None
+    category_noun: str | None = None
+    if "category" in explicit:
+        value = explicit["category"]
+        known = {c.lower(): c for c in load_categories().values()}
+        keyword = _category_key(value)
+        category = known.get(value.lower()) or (load_categories()[keyword] if keyword else value)
+        evidence["category"] = sources["category"] = "notes"
+    else:
+        category, category_noun, source = _category(lines)
+        if category:
+            evidence["category"] = sources["category"] = source
 
     hits = _brand_hits(lines)
     best_hit = min(hits, key=lambda h: (-h.length, h.order)) if hits else None
+    stated = _stated_brands(lines, _is_book(lines, category, code))
+    strong = next((s for s in stated if s.strong), None)
+    weak = next((s for s in stated if not s.strong), None)
 
     brand: str | None = None
+    label_hit: _BrandHit | None = None  # the brand on the item's own label, if that is where it was read
+    stated_hit: _BrandHit | None = None
     if "brand" in explicit:
-        value = explicit["brand"]
-        brand = next((b for b in load_brands() if _brand_key(b) == _brand_key(value)), value)
-        evidence["brand"] = "notes"
+        brand = _canonical_brand(explicit["brand"])
+        evidence["brand"] = sources["brand"] = "notes"
+    elif strong is not None or (best_hit is None and weak is not None):
+        said = strong or weak
+        brand = _canonical_brand(said.name)
+        sources["brand"] = said.line.source
+        evidence["brand"] = f"{said.line.source}: {said.why}"
+        stated_hit = _BrandHit(brand, said.span[1] - said.span[0], said.order, said.line, said.span)
+        hits.append(stated_hit)  # its words are a name, not a colour or size
+        if said.on_label:
+            label_hit = stated_hit
     elif best_hit is not None:
         brand = best_hit.canonical
-        evidence["brand"] = best_hit.line.source
+        evidence["brand"] = sources["brand"] = best_hit.line.source
+        label_hit = best_hit
 
     model: str | None = None
     if "model" in explicit:
@@ -333,8 +570,10 @@ def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = Non
         model, evidence["model"] = found
     else:
         # Only lines naming *this* brand: with "brand: Bose" in the notes, a
-        # model printed next to "SONY" says nothing about the item.
-        brand_hits = sorted((h for h in hits if h.canonical == brand), key=lambda h: h.order)
+        # model printed next to "SONY" says nothing about the item. A brand only
+        # credited ("Made by X") has no label to read a model from.
+        brand_hits = sorted((h for h in hits if h.canonical == brand and (h is not stated_hit or h is label_hit)),
+                            key=lambda h: h.order)
         for hit in brand_hits:
             if token := _model_on_brand_line(hit):
                 model, evidence["model"] = token, hit.line.source
@@ -352,19 +591,8 @@ def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = Non
                         model, evidence["model"] = token, hit.line.source
                 if model:
                     break
-
-    category: str | None = None
-    category_noun: str | None = None
-    if "category" in explicit:
-        value = explicit["category"]
-        known = {c.lower(): c for c in load_categories().values()}
-        keyword = _category_key(value)
-        category = known.get(value.lower()) or (load_categories()[keyword] if keyword else value)
-        evidence["category"] = "notes"
-    else:
-        category, category_noun, source = _category(lines)
-        if category:
-            evidence["category"] = source
+    if model:
+        sources["model"] = evidence["model"]
 
     spans_by_line: dict[int, list[tuple[int, int]]] = {}
     for hit in hits:
@@ -376,30 +604,31 @@ def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = Non
     for key in _ATTRIBUTE_KEYS:
         if key in explicit:
             attributes[key] = explicit[key]
-    for key in attributes:
-        in_notes = key in explicit or any(_attributes([t]).get(key) == attributes[key] for t in notes_first)
-        evidence[key] = "notes" if in_notes else "ocr"
-    if barcode:
-        code = barcode.strip()
-        attributes["gtin" if code.isdigit() and gtin_valid(code) else "barcode"] = code
-        evidence["gtin" if "gtin" in attributes else "barcode"] = "barcode"
+    for key in _ATTRIBUTE_KEYS:
+        if key in attributes:
+            in_notes = key in explicit or any(_attributes([t]).get(key) == attributes[key] for t in notes_first)
+            evidence[key] = "notes" if in_notes else "ocr"
+    attributes.update(codes)
 
     name: str | None = None
+    headline = _headline(printed) if brand is None else None
     if "name" in explicit:
         name, evidence["name"] = explicit["name"], "notes"
     elif first := _first_line_name(notes):
         name, evidence["name"] = first, "notes"
-    elif best_hit is not None and best_hit.canonical == brand and best_hit.line.source == "ocr":
+    elif label_hit is not None and label_hit.line.source == "ocr":
         # The printed label says what the item is better than any parts we could join.
-        name, evidence["name"] = _label_name(lines, best_hit), "ocr"
+        name, evidence["name"] = _label_name(lines, label_hit), "ocr"
+    elif headline is not None:
+        # No brand to anchor a name: the biggest print (a book's title, a box's product line) names it.
+        name, evidence["name"] = headline[0], f"largest text on photo {headline[1]}"
     else:
         if category_noun and brand and _brand_key(category_noun) in _brand_key(brand):
             category_noun = None  # "LEGO" is both brand and category keyword
         parts = [p for p in (brand, model, category_noun) if p]
         if parts:
             name = " ".join(parts)
-            sources = {evidence[f] for f in ("brand", "model", "category") if f in evidence}
-            evidence["name"] = "+".join(sorted(sources))
+            evidence["name"] = "+".join(sorted({sources[f] for f in ("brand", "model", "category") if f in sources}))
 
     values = {"name": name, "brand": brand, "model": model, "category": category}
     unknowns = tuple(f for f in IDENTITY_FIELDS if not values[f])
@@ -411,6 +640,7 @@ def extract_identity(ocr_lines: list[str], notes: str, barcode: str | None = Non
         attributes=attributes,
         unknowns=unknowns,
         evidence=evidence,
+        barcode=code,
     )
 
 

@@ -1,9 +1,31 @@
 """What every AI provider gives the agents. A provider reports what it could not determine
-(`unknowns`) instead of inventing it."""
+(`unknowns`) instead of inventing it, and what each answer cost (`usage`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+
+class AIError(Exception):
+    """A provider call that failed. `permanent` decides whether another attempt can help (the
+    retry policy reads it, and `retry_after` seconds when the service asked for a pause)."""
+
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None, usage: tuple = ()):
+        super().__init__(message)
+        self.message, self.permanent, self.retry_after, self.usage = message, permanent, retry_after, usage
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One model call's tokens (cache writes and reads counted apart, as they are billed)."""
+
+    provider: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_write_tokens: int = 0
+    cache_read_tokens: int = 0
+    step: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,7 +43,9 @@ class Identity:
     barcode: str | None
     attributes: dict = field(default_factory=dict)
     unknowns: tuple[str, ...] = ()
-    analysis: dict = field(default_factory=dict)  # evidence: text read, codes found, photo quality
+    # what was read (text, codes, photo quality) and `evidence`: per field {value, source, status}
+    analysis: dict = field(default_factory=dict)
+    usage: tuple[Usage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,6 +54,7 @@ class ConditionReport:
     defects: tuple[dict, ...]
     confidence: float
     reason: str
+    usage: tuple[Usage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,15 @@ class DraftRequest:
     currency: str
 
 
+@dataclass(frozen=True)
+class DraftSet:
+    """Per marketplace {"title", "description", "price"}; `note` says why, if the template was used."""
+
+    drafts: dict[str, dict]
+    usage: tuple[Usage, ...] = ()
+    note: str = ""
+
+
 class Provider:
     """The agents' view of an AI backend. Subclasses implement all three."""
 
@@ -59,5 +93,5 @@ class Provider:
     def assess_condition(self, *, photos: list[Photo], notes: str, analysis: dict) -> ConditionReport:
         raise NotImplementedError
 
-    def write_drafts(self, *, request: DraftRequest) -> dict[str, dict]:
+    def write_drafts(self, *, request: DraftRequest) -> DraftSet:
         raise NotImplementedError

@@ -2,6 +2,7 @@
 image quality. It states what it could not determine rather than guessing."""
 from __future__ import annotations
 
+from agents.evidence import local_evidence
 from agents.local import (
     barcodes,
     condition_rules,
@@ -14,6 +15,7 @@ from agents.local import (
 from agents.providers.base import (
     ConditionReport,
     DraftRequest,
+    DraftSet,
     Identity,
     Photo,
     Provider,
@@ -24,11 +26,11 @@ OCR_PHOTOS = 4  # text is read from the first photos only: OCR is the slow step
 
 class LocalProvider(Provider):
     name = "local"
-    model_version = "local-1"
+    model_version = "local-2"
 
     def identify(self, *, photos: list[Photo], notes: str) -> Identity:
         codes: list[barcodes.Barcode] = []
-        lines: list[str] = []
+        printed: list[text_facts.PrintedLine] = []
         photo_quality = []
         for index, photo in enumerate(photos):
             img = imaging.open_image(photo.data)
@@ -36,14 +38,15 @@ class LocalProvider(Provider):
                 if code.text not in {c.text for c in codes}:
                     codes.append(code)
             if index < OCR_PHOTOS:
-                lines.extend(line.text for line in ocr.read_text(img))
+                printed.extend(text_facts.PrintedLine(line.text, line.height, index + 1) for line in ocr.read_text(img))
             q = quality.assess_quality(img)
             photo_quality.append({"photo": photo.name, "width": q.width, "height": q.height,
                                   "sharpness": round(q.sharpness, 1), "brightness": round(q.brightness, 1),
                                   "issues": list(q.issues)})
+        lines = [line.text for line in printed]
         gtin = next((c.text for c in codes if c.is_gtin), None)
-        barcode = gtin or (codes[0].text if codes else None)
-        found = text_facts.extract_identity(lines, notes, barcode)
+        found = text_facts.extract_identity(printed, notes, gtin or (codes[0].text if codes else None))
+        barcode = found.barcode  # decoded, or a GTIN whose printed digits OCR read (see evidence)
         unknowns = list(found.unknowns)
         if not barcode:
             unknowns.append("barcode")
@@ -55,7 +58,10 @@ class LocalProvider(Provider):
                 "text_read": lines,
                 "barcodes": [{"text": c.text, "format": c.format, "gtin": c.is_gtin} for c in codes],
                 "photo_quality": photo_quality,
-                "evidence": dict(found.evidence),
+                "evidence": local_evidence(
+                    values={"name": found.name, "brand": found.brand, "model": found.model, "category": found.category,
+                            "barcode": barcode},
+                    sources={**found.evidence, **({"barcode": "barcode"} if barcode in {c.text for c in codes} else {})}),
             },
         )
 
@@ -65,9 +71,9 @@ class LocalProvider(Provider):
         return ConditionReport(grade=guess.grade, defects=tuple(guess.defects), confidence=guess.confidence,
                                reason=guess.reason)
 
-    def write_drafts(self, *, request: DraftRequest) -> dict[str, dict]:
-        return drafts.compose_drafts(
+    def write_drafts(self, *, request: DraftRequest) -> DraftSet:
+        return DraftSet(drafts=drafts.compose_drafts(
             name=request.name, brand=request.brand, model=request.model, category=request.category,
             attributes=request.attributes, barcode=request.barcode, grade=request.grade,
             defects=list(request.defects), price=request.price, currency=request.currency, notes=request.notes,
-        )
+        ))

@@ -1,4 +1,30 @@
-"""The agents' AI provider."""
+"""The agents' AI providers: which one, its endpoint and models, limits, and what tokens cost."""
 from .environment import env
 
-BOOMER_AI_PROVIDER = env.str("BOOMER_AI_PROVIDER", default="auto")  # auto | local
+BOOMER_AI_PROVIDER = env.str("BOOMER_AI_PROVIDER", default="auto")  # auto | local | anthropic | openai_compatible
+# When a remote model fails for good on an item: "" (the item fails, retry later) or "local".
+BOOMER_AI_FALLBACK = env.str("BOOMER_AI_FALLBACK", default="")
+BOOMER_AI_TIMEOUT_SECONDS = env.float("BOOMER_AI_TIMEOUT_SECONDS", default=120.0)
+BOOMER_AI_MAX_TOKENS = env.int("BOOMER_AI_MAX_TOKENS", default=4096)
+
+# Claude (the anthropic SDK's own variables; `auto` picks Claude when the key is set).
+ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="")
+BOOMER_CLAUDE_MODEL = env.str("BOOMER_CLAUDE_MODEL", default="claude-sonnet-5-5")  # newest Sonnet the pinned SDK lists
+BOOMER_CLAUDE_TEXT_MODEL = env.str("BOOMER_CLAUDE_TEXT_MODEL", default="")  # cheaper model for listings; "" = the same
+
+# A vision model behind an OpenAI-compatible server (Ollama, vLLM, llama.cpp).
+OPENAI_COMPATIBLE_BASE_URL = env.str("OPENAI_COMPATIBLE_BASE_URL", default="http://127.0.0.1:11434/v1")
+OPENAI_COMPATIBLE_API_KEY = env.str("OPENAI_COMPATIBLE_API_KEY", default="none")
+OPENAI_COMPATIBLE_MODEL = env.str("OPENAI_COMPATIBLE_MODEL", default="")
+
+# USD per million tokens, per model: input, output, cache_write, cache_read. A model missing
+# here has its tokens counted and its cost shown as unknown. Extend with BOOMER_AI_PRICES (JSON).
+BOOMER_AI_PRICES = {
+    "claude-sonnet-4-5": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.30},
+    "claude-sonnet-4-6": {"input": 3.0, "output": 15.0, "cache_write": 3.75, "cache_read": 0.30},
+    "claude-haiku-4-5": {"input": 1.0, "output": 5.0, "cache_write": 1.25, "cache_read": 0.10},
+    "claude-opus-4-5": {"input": 5.0, "output": 25.0, "cache_write": 6.25, "cache_read": 0.50},
+    "claude-opus-4-6": {"input": 5.0, "output": 25.0, "cache_write": 6.25, "cache_read": 0.50},
+    **env.json("BOOMER_AI_PRICES", default={}),
+}

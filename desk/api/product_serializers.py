@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from listings.models import ListingDraft, Platform, Policy
 from products.models import Product, ProductCondition, ProductImage
+from products.reports import ai_summary
 
 
 class ImageOut(serializers.ModelSerializer):
@@ -47,6 +48,32 @@ class PriceOut(serializers.Serializer):
     comps = serializers.DictField()
 
 
+class EvidenceOut(serializers.Serializer):
+    value = serializers.CharField()
+    source = serializers.CharField()
+    status = serializers.ChoiceField(choices=["verified", "seen", "contradicted"])
+    conflict = serializers.CharField(required=False, help_text="What the deterministic read says instead.")
+
+
+class IdentityOut(serializers.Serializer):
+    unknowns = serializers.ListField(child=serializers.CharField())
+    evidence = serializers.DictField(child=EvidenceOut(), help_text="Per field: where it came from, whether verified.")
+    contradicted = serializers.ListField(child=serializers.CharField(),
+                                         help_text="Fields to edit or confirm before approving.")
+    provider = serializers.CharField(allow_null=True)
+    fallback = serializers.CharField(allow_null=True, help_text="Why the offline provider was used instead.")
+
+
+class AiUsageOut(serializers.Serializer):
+    provider = serializers.CharField(allow_null=True)
+    model = serializers.CharField(allow_null=True)
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    cache_write_tokens = serializers.IntegerField()
+    cache_read_tokens = serializers.IntegerField()
+    cost_usd = serializers.FloatField(allow_null=True, help_text="null when the model has no price in BOOMER_AI_PRICES")
+
+
 class ProductOut(serializers.ModelSerializer):
     images = ImageOut(many=True)
     condition = serializers.SerializerMethodField()
@@ -54,12 +81,14 @@ class ProductOut(serializers.ModelSerializer):
     drafts = DraftOut(many=True)
     listings = ListingBrief(many=True)
     unknowns = serializers.SerializerMethodField()
+    identity = serializers.SerializerMethodField()
+    ai = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
         fields = ["id", "sku", "stage", "failure_reason", "name", "brand", "model", "category", "barcode",
-                  "attributes", "notes", "unknowns", "condition", "price", "drafts", "listings", "images",
-                  "created_at", "updated_at"]
+                  "attributes", "notes", "unknowns", "identity", "condition", "price", "drafts", "listings", "images",
+                  "ai", "created_at", "updated_at"]
 
     def get_condition(self, obj) -> ConditionOut(allow_null=True):
         condition = getattr(obj, "condition", None)
@@ -71,6 +100,17 @@ class ProductOut(serializers.ModelSerializer):
 
     def get_unknowns(self, obj) -> list[str]:
         return (obj.analysis or {}).get("unknowns", [])
+
+    def get_identity(self, obj) -> IdentityOut:
+        analysis = obj.analysis or {}
+        evidence = {name: item for name, item in (analysis.get("evidence") or {}).items() if isinstance(item, dict)}
+        return IdentityOut({"unknowns": analysis.get("unknowns", []), "evidence": evidence,
+                            "contradicted": obj.contradicted_fields(), "provider": analysis.get("provider"),
+                            "fallback": analysis.get("fallback")}).data
+
+    def get_ai(self, obj) -> AiUsageOut(allow_null=True):
+        summary = ai_summary(obj)
+        return AiUsageOut(summary).data if summary else None
 
 
 class ProductCreateIn(serializers.Serializer):
@@ -91,6 +131,9 @@ class ApproveIn(serializers.Serializer):
     price = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True,
                                      min_value=Decimal("0.01"), help_text="Overrides every draft's price.")
     policy = serializers.ChoiceField(choices=Policy.choices, default=Policy.BEST_EFFORT)
+    confirm = serializers.ListField(child=serializers.ChoiceField(choices=["name", "brand", "model", "category", "barcode"]),
+                                    required=False, default=list,
+                                    help_text="Contradicted identity fields the reviewer confirms as they are.")
 
 
 class RejectIn(serializers.Serializer):

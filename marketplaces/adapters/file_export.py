@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from marketplaces.breakers import redis_client
+from boomer_site.breakers import redis_client
 
 from .base import (
     AdapterError,

@@ -7,6 +7,7 @@ import uuid
 import pybreaker
 import pytest
 
+from boomer_site import breakers as shared_breakers
 from marketplaces import breakers
 from marketplaces.adapters import AdapterError
 from marketplaces.breakers import (
@@ -99,7 +100,7 @@ def test_a_failed_trial_call_opens_it_again(name):
 
 def test_two_workers_agree_through_redis(name, settings):
     """Two breaker objects (as in two worker processes) share one state in Redis."""
-    make = breakers._breaker.__wrapped__
+    make = shared_breakers._breaker.__wrapped__
     url = settings.REDIS_URL
     worker_a, worker_b = make(name, 5, 1.0, url), make(name, 5, 1.0, url)
     assert worker_a is not worker_b
