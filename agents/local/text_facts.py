@@ -542,6 +542,8 @@ def extract_identity(ocr_lines: Sequence[str | PrintedLine], notes: str, barcode
     stated = _stated_brands(lines, _is_book(lines, category, code))
     strong = next((s for s in stated if s.strong), None)
     weak = next((s for s in stated if not s.strong), None)
+    if strong is not None and best_hit is not None and _canonical_brand(strong.name) == best_hit.canonical:
+        strong = None  # "Designed by Apple" only confirms the listed brand already read
 
     brand: str | None = None
     label_hit: _BrandHit | None = None  # the brand on the item's own label, if that is where it was read
@@ -553,7 +555,8 @@ def extract_identity(ocr_lines: Sequence[str | PrintedLine], notes: str, barcode
         said = strong or weak
         brand = _canonical_brand(said.name)
         sources["brand"] = said.line.source
-        evidence["brand"] = f"{said.line.source}: {said.why}"
+        # A listed brand read on the item needs no more evidence; any other says why it is one.
+        evidence["brand"] = said.line.source if brand in load_brands() else f"{said.line.source}: {said.why}"
         stated_hit = _BrandHit(brand, said.span[1] - said.span[0], said.order, said.line, said.span)
         hits.append(stated_hit)  # its words are a name, not a colour or size
         if said.on_label:

@@ -11,19 +11,13 @@ import urllib.request
 
 import anthropic
 import jsonschema
+import openai
 import pytest
 from PIL import Image
 from pydantic import BaseModel
 
 from tests.contract_servers.anthropic import AnthropicServer, schema_example, schema_violation
 from tests.contract_servers.openai_compatible import OpenAICompatibleServer
-
-try:
-    import openai
-except ImportError:  # not a requirement yet: the OpenAI-compatible provider brings it
-    openai = None
-
-needs_openai = pytest.mark.skipif(openai is None, reason="the openai SDK is not installed")
 
 MODEL = "claude-sonnet-4-6"
 SCHEMA = {
@@ -370,7 +364,6 @@ def local(local_server):
     return openai.OpenAI(api_key=local_server.api_key, base_url=local_server.url + "/v1", max_retries=0)
 
 
-@needs_openai
 def test_chat_completion_with_image_and_json_schema_returns_the_scripted_json(local, local_server):
     completion = local.chat.completions.create(**chat_request())
     assert completion.object == "chat.completion" and completion.model == "llava:13b" and completion.id
@@ -400,7 +393,6 @@ class Item(BaseModel):
     parts: list[Part]
 
 
-@needs_openai
 def test_the_sdks_parse_helper_gets_a_typed_answer(local, local_server):
     local_server.answers["Item"] = {"title": "Lens", "price": 99.0, "parts": [{"name": "cap", "ok": True}]}
     completion = local.chat.completions.parse(model="llava:13b", messages=chat_request()["messages"], response_format=Item)
@@ -421,7 +413,6 @@ BAD_CHATS = {
 }
 
 
-@needs_openai
 @pytest.mark.parametrize("content, response_format, message", BAD_CHATS.values(), ids=BAD_CHATS.keys())
 def test_invalid_chats_are_bad_requests(local, content, response_format, message):
     request = chat_request()
@@ -434,7 +425,6 @@ def test_invalid_chats_are_bad_requests(local, content, response_format, message
     assert caught.value.body["type"] == "invalid_request_error"
 
 
-@needs_openai
 def test_chat_wrong_key_model_and_role(local_server):
     wrong = openai.OpenAI(api_key="sk-wrong", base_url=local_server.url + "/v1", max_retries=0)
     with pytest.raises(openai.AuthenticationError) as caught:
@@ -449,7 +439,6 @@ def test_chat_wrong_key_model_and_role(local_server):
         client.chat.completions.create(**chat_request(messages=[{"role": "robot", "content": "hi"}]))
 
 
-@needs_openai
 def test_chat_transport_faults(local, local_server):
     local_server.faults.rate_limit_next, local_server.faults.retry_after = 1, 5
     with pytest.raises(openai.RateLimitError) as caught:
@@ -471,7 +460,6 @@ def test_chat_transport_faults(local, local_server):
         local.chat.completions.create(**chat_request(), timeout=0.3)
 
 
-@needs_openai
 def test_chat_answer_faults(local, local_server):
     local_server.faults.malformed_next = 1
     content = local.chat.completions.create(**chat_request()).choices[0].message.content
