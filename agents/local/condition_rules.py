@@ -9,9 +9,11 @@ Rules
 * Grade phrases ("sealed", "like new", "used", ...) each vote for a grade. The
   most conservative (worst) vote among strong phrases wins; weak phrases
   ("used", "works great", ...) only count when no strong phrase is present.
-* Every defect caps the grade: any defect means at best GOOD (so never NEW or
-  LIKE_NEW); a crack or tear means at best FAIR; a defect qualified as heavy /
-  deep / major is one grade worse than its cap. "broken", "not working",
+* "unused", "never worn", "new with tags"/"NWT" mean NEW (eBay's "new": unused,
+  unworn); "never used" is still LIKE_NEW, as its existing tests require.
+* Every defect caps the grade: any defect (a drop included: "dropped once") means
+  at best GOOD (so never NEW or LIKE_NEW); a crack, tear or hole means at best
+  FAIR; a defect qualified as heavy / deep / major is one grade worse than its cap. "broken", "not working",
   "cracked screen", "for parts" are POOR grade phrases.
 * With defects but no grade phrase, the grade is the defect cap (low confidence).
 * Negated mentions ("no scratches", "scratch-free", "nothing missing", "not

@@ -351,7 +351,8 @@ _NOT_MAKER_BEFORE = frozenset({
     "best", "use", "sell", "enjoy", "consume", "freeze", "exp", "expires", "step", "side", "one", "day", "little",
     "bit", "pass", "stand", "drop", "stop", "go", "hand", "case", "page", "foreword", "introduction", "photographs",
     "photos", "read", "poems", "stories", "novel", "art", "artwork", "cover", "songs", "music", "lyrics", "story",
-    "book", "sold", "x",
+    "book", "sold", "x", "written", "driven", "chosen", "given", "taken", "shown", "known", "drawn", "grown",
+    "sewn", "woven", "proven", "seen", "been", "spoken", "beaten",
 })
 
 
@@ -407,7 +408,7 @@ def _stated_brands(lines: list[_Line], book: bool) -> list[_StatedBrand]:
             # A bare "by" credits an author on a book, and "Best by", "powered by" name no maker.
             before = re.findall(r"[\w']+", text[: m.start()].lower())
             if book or (before and (before[-1] in _NOT_MAKER_BEFORE or before[-1].isdigit()
-                                    or before[-1].endswith(("ed", "en")))):
+                                    or (before[-1].endswith("ed") and len(before[-1]) > 4))):
                 continue
             named = _name_after(line, m.end())
             if named and not _looks_like_a_person(named[0]):

@@ -17,6 +17,7 @@ from .rendering import label_photo
         (["MANUFACTURED BY ZENTRO, INC."], "ZENTRO", "ocr: 'MANUFACTURED BY ZENTRO'"),
         (["Brand: Zyloft", "Travel mug"], "Zyloft", "ocr: 'Brand: Zyloft'"),
         (["Trail Flask by Korvell"], "Korvell", "ocr: 'by Korvell'"),
+        (["Kitchen Scale by Zyloft"], "Zyloft", "ocr: 'by Zyloft'"),
         (["Handcrafted by Marlow & Finch"], "Marlow & Finch", "ocr: 'Handcrafted by Marlow & Finch'"),
     ],
 )
@@ -46,6 +47,7 @@ def test_notes_naming_the_brand():
         (["MADE BY HAND"], ""),
         (["Made by hand in Vermont"], ""),
         (["Inspired by Nature"], ""),
+        (["Powered by Zentro"], ""),  # a part inside, not the maker
         (["Step By Step Guide"], ""),
         (["Protected by US Patent"], ""),
         (["Distributed by Acme Foods"], ""),  # a distributor is not the maker

@@ -31,3 +31,15 @@ def test_engine_builds_without_network(monkeypatch):
     monkeypatch.setattr(requests, "get", no_network)
     engine = ocr._build_engine()
     assert engine is not None
+
+
+def test_lines_carry_their_printed_height():
+    from .rendering import book_cover
+
+    lines = {line.text: line.height for line in ocr.read_text(book_cover(["HARBOR"], "by Jane Mercer"))}
+    assert set(lines) == {"HARBOR", "by Jane Mercer"}
+    # Fractions of the photo's longer side: the 120 px title on a 1500 px cover, the 55 px author line.
+    assert 0.06 < lines["HARBOR"] < 0.1
+    assert 0.025 < lines["by Jane Mercer"] < 0.05
+    big = {line.text: line.height for line in ocr.read_text(book_cover(["HARBOR"], "by Jane Mercer", size=(2000, 3000)))}
+    assert abs(big["HARBOR"] - lines["HARBOR"]) < 0.01  # the same at any resolution
