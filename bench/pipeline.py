@@ -1,6 +1,12 @@
-"""Benchmark: N items through the whole pipeline with the local provider on the embedded default.
+"""Benchmark: N items through the whole pipeline on the embedded default.
 
     .venv/bin/python bench/pipeline.py [--items 50] [--sequential 10] [--concurrency 2]
+    .venv/bin/python bench/pipeline.py --provider anthropic [--items 50] [--latency 3] [--threads 24]
+
+`--provider anthropic` runs the pipeline against the Claude stand-in (the Messages API contract
+server of the tests) twice, with 0 s and with `--latency` seconds per answer, on one thread-pool
+worker (as `make run`'s agents worker), and reports throughput for each and their ratio: how
+much of Claude's wait the concurrency hides.
 
 Runs against its own database (`boomer_bench`) and Redis db (2) on the embedded servers, with a
 real Celery worker. Reports:
@@ -79,12 +85,69 @@ def measure(ids):
     return latencies, overheads, agent_totals
 
 
+def cache_l2_clear() -> None:
+    """Answers an earlier run left in Redis would be cache hits: this run must ask the model."""
+    from boomer_site.breakers import redis_client
+
+    client = redis_client()
+    for key in client.scan_iter(match="boomer:cache:*"):
+        client.delete(key)
+
+
+def remote_run(args, owner, batches) -> dict:
+    """Throughput with the Claude stand-in at 0 s and at `args.latency` s per answer."""
+    from bench.claude_standin import standin
+    from boomer_site.breakers import breaker_reset
+
+    phases = {}
+    for phase, latency in (("0s", 0), (f"{args.latency:g}s", int(args.latency * 1000))):
+        breaker_reset("ai:anthropic")
+        with standin(latency) as server:
+            env = {"BOOMER_AI_PROVIDER": "anthropic", "ANTHROPIC_API_KEY": server.api_key,
+                   "ANTHROPIC_BASE_URL": server.url, "BOOMER_AI_TIMEOUT_SECONDS": "60"}
+            worker = worker_spawn(name=f"bench-{phase}-{os.getpid()}", concurrency=args.threads, pool="threads",
+                                  log_path=ROOT / "var" / "bench-worker.log", extra_env=env)
+            try:
+                warm = [product_create_from_photos(owner=owner, photos=[(f"warm-{phase}-{i}.jpg", make_product_photo(
+                    None, label=f"WARMUP {phase} {i}", ean13=None, size=(640, 480)))]).product.pk for i in range(4)]
+                settle(warm)
+                chunk = batches[:args.items] if phase == "0s" else batches[args.items:2 * args.items]
+                started = time.monotonic()
+                ids = [product_create_from_photos(owner=owner, photos=p, notes=n).product.pk for p, n in chunk]
+                settle(ids)
+                elapsed = time.monotonic() - started
+                requests = server.count()
+            finally:
+                worker_stop(worker)
+        latencies, _, _ = measure(ids)
+        phases[phase] = {"items_per_minute": round(len(ids) / elapsed * 60, 1),
+                         "drop_to_pending_p50_s": round(pct(latencies, 50), 2),
+                         "drop_to_pending_p95_s": round(pct(latencies, 95), 2), "claude_requests": requests,
+                         "failed": Product.objects.filter(pk__in=ids, stage=Stage.FAILED).count()}
+    slow, fast = phases[f"{args.latency:g}s"], phases["0s"]
+    return {"provider": "anthropic (contract server)", "items": args.items, "threads": args.threads, **phases,
+            "throughput_ratio": round(slow["items_per_minute"] / fast["items_per_minute"], 3)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--sequential", type=int, default=10, help="items dropped one at a time for the overhead")
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--provider", choices=("local", "anthropic"), default="local")
+    parser.add_argument("--latency", type=float, default=3.0, help="seconds per Claude answer (--provider anthropic)")
+    parser.add_argument("--threads", type=int, default=24, help="worker threads (--provider anthropic)")
     args = parser.parse_args()
+    if args.provider == "anthropic":
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+        cache_l2_clear()
+        owner, _ = get_user_model().objects.get_or_create(username="bench")
+        app.control.purge()
+        print(f"preparing {2 * args.items} photos…", file=sys.stderr)
+        batches = [photos_for(i) for i in range(2 * args.items)]
+        print(json.dumps(remote_run(args, owner, batches), indent=2))
+        return
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)

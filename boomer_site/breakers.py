@@ -71,12 +71,38 @@ def remaining_open_seconds(breaker: pybreaker.CircuitBreaker) -> float:
 
 
 def breaker_call(name: str, fn: Callable, *args, **kwargs) -> Any:
-    """`fn(*args, **kwargs)` guarded by breaker `name`; raises CircuitOpen while it is open."""
+    """`fn(*args, **kwargs)` guarded by breaker `name`; raises CircuitOpen while it is open.
+
+    pybreaker's own `call` holds the breaker's lock for the whole call, so one process (a
+    thread-pool worker) would make one call at a time. Here the call runs outside the lock,
+    and its outcome is then recorded through pybreaker's state machine (an instant call)."""
     breaker = breaker_for(name)
+    if breaker.current_state == pybreaker.STATE_OPEN:
+        opened_at = breaker._state_storage.opened_at  # pybreaker has no public accessor
+        if opened_at is not None and opened_at.timestamp() + breaker.reset_timeout > time.time():
+            raise CircuitOpen(name, remaining_open_seconds(breaker))
     try:
-        return breaker.call(fn, *args, **kwargs)
+        result = fn(*args, **kwargs)
+    except BaseException as exc:
+        _record(breaker, exc)
+        raise
+    _record(breaker, None)
+    return result
+
+
+def _record(breaker: pybreaker.CircuitBreaker, exc: BaseException | None) -> None:
+    """Count one outcome: a success, or `exc` (which counts only if it is retryable)."""
+    def outcome():
+        if exc is not None:
+            raise exc
+
+    try:
+        breaker.call(outcome)
     except pybreaker.CircuitBreakerError:
-        raise CircuitOpen(name, remaining_open_seconds(breaker)) from None
+        pass  # opened meanwhile by another call: this outcome changes nothing
+    except BaseException as raised:
+        if raised is not exc:
+            raise
 
 
 def breaker_state(name: str) -> str:

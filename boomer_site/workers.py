@@ -26,11 +26,11 @@ def worker_ping(timeout: float = 1.0) -> list[str]:
 
 
 def worker_spawn(*, name: str, queues=QUEUES, concurrency: int = 2, log_path: Path | None = None,
-                 extra_env: dict | None = None, wait: float = 90.0) -> subprocess.Popen:
+                 extra_env: dict | None = None, wait: float = 90.0, pool: str = "prefork") -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "boomer_site.settings.local"),
            "BOOMER_DATABASE_NAME": settings.DATABASES["default"]["NAME"], **(extra_env or {})}
     command = [sys.executable, "-m", "celery", "-A", "boomer_site", "worker", "-Q", ",".join(queues),
-               "-c", str(concurrency), "-n", f"{name}@%h", "--loglevel", "INFO", "--without-gossip",
+               "-c", str(concurrency), "--pool", pool, "-n", f"{name}@%h", "--loglevel", "INFO", "--without-gossip",
                "--without-mingle"]
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,

@@ -2,6 +2,9 @@
 image quality. It states what it could not determine rather than guessing."""
 from __future__ import annotations
 
+import os
+import threading
+
 from agents.evidence import local_evidence
 from agents.local import (
     barcodes,
@@ -22,6 +25,9 @@ from agents.providers.base import (
 )
 
 OCR_PHOTOS = 4  # text is read from the first photos only: OCR is the slow step
+# Reading photos is CPU work: on a thread-pool worker (where the AI steps wait on a remote
+# model) no more items are read at once than there are cores, so the reads do not thrash.
+_READ_SLOTS = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 
 class LocalProvider(Provider):
@@ -29,6 +35,10 @@ class LocalProvider(Provider):
     model_version = "local-2"
 
     def identify(self, *, photos: list[Photo], notes: str) -> Identity:
+        with _READ_SLOTS:
+            return self._identify(photos=photos, notes=notes)
+
+    def _identify(self, *, photos: list[Photo], notes: str) -> Identity:
         codes: list[barcodes.Barcode] = []
         printed: list[text_facts.PrintedLine] = []
         photo_quality = []
