@@ -25,7 +25,7 @@ from agents.usage import usage_record
 from boomer_site.layered_cache import LayeredCache
 from boomer_site.models import AnalyticsEvent
 from listings.models import ListingDraft
-from market.research import market_research, price_recommend
+from market.research import market_research, pricing_regrade
 from marketplaces.platforms import MARKETPLACES
 from products.models import IN_PIPELINE, Product, ProductCondition, Stage
 from products.services import IllegalTransition, product_transition
@@ -157,7 +157,7 @@ def market_run(*, product_id: int) -> None:
         return
     started = time.perf_counter()
     pricing = market_research(product=product)
-    Product.objects.filter(pk=product_id).update(pricing=pricing, currency=pricing["currency"])
+    Product.objects.filter(pk=product_id).update(pricing=pricing, currency=pricing["currency"] or product.currency)
     _timed(product, "market", started)
 
 
@@ -173,7 +173,9 @@ def describe_run(*, product_id: int) -> None:
     if condition is None or not product.pricing:
         raise StepNotReady(f"product {product_id}: condition or market research not written yet")
     grade = condition.grade if condition and condition.grade else None
-    price, why = price_recommend(pricing=product.pricing or {}, grade=grade)
+    pricing = pricing_regrade(pricing=product.pricing or {}, grade=grade)
+    price = Decimal(str(pricing["recommended"])).quantize(Decimal("0.01")) if pricing.get("recommended") is not None else None
+    why = pricing.get("reason") or ""
     request = DraftRequest(
         name=product.name or None, brand=product.brand or None, model=product.model or None,
         category=product.category or None, barcode=product.barcode or None, attributes=product.attributes or {},
@@ -187,7 +189,8 @@ def describe_run(*, product_id: int) -> None:
             for platform, draft in drafts.items():
                 _draft_save(product=product, platform=platform, draft=draft)
             product_transition(product_id=product_id, transition="ready_for_review",
-                               fields={"recommended_price": price, "price_reason": why, "analysis": analysis})
+                               fields={"recommended_price": price, "price_reason": why, "analysis": analysis,
+                                       "pricing": pricing})
     except IllegalTransition as exc:
         log.info("describe: product %s moved on meanwhile (%s)", product_id, exc)
         return

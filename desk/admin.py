@@ -183,16 +183,25 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="comparable sales")
     def comps(self, obj):
         pricing = obj.pricing or {}
-        if pricing.get("message"):
-            return pricing["message"]
-        rows = ((platform, s.get("count"), s.get("median"), s.get("p25", "—"), s.get("p75", "—"),
-                 s.get("sell_through", "—"), s.get("source", ""))
-                for platform, s in (pricing.get("platforms") or {}).items())
+        if "comps" not in pricing:
+            return pricing.get("message") or "—"
+        stats = ((platform, f.get("count", 0), f.get("median", "—"), f.get("p25", "—"), f.get("p75", "—"),
+                  f.get("delivered_median") or "—", "—" if f.get("sell_through") is None else f"{f['sell_through']:.0%}",
+                  f.get("active", 0)) for platform, f in pricing.get("stats", {}).items())
+        comps = ((("✓" if c["kept"] else "✗"), c["source"], c["url"] or "#", c["title"][:90],
+                  "—" if c["price"] is None else f"{c['price']:.2f}", "—" if c["shipping"] is None else f"{c['shipping']:.2f}",
+                  (c.get("sold_at") or "")[:10], c["reason"]) for c in pricing["comps"][:80])
+        errors = format_html_join("", "<li>{}: could not be read — {}</li>", pricing.get("errors", {}).items())
         return format_html(
-            "<table><tr><th>platform</th><th>sold</th><th>median</th><th>p25</th><th>p75</th>"
-            "<th>sell-through</th><th>source</th></tr>{}</table>",
-            format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", rows),
-        )
+            "<p><b>{}</b> ({} confidence)</p><ul>{}</ul>"
+            "<table><tr><th>platform</th><th>sold</th><th>median</th><th>p25</th><th>p75</th><th>delivered</th>"
+            "<th>sell-through</th><th>active</th></tr>{}</table>"
+            "<table class='boomer-comps'><tr><th></th><th>source</th><th>title</th><th>price</th><th>shipping</th>"
+            "<th>sold</th><th>why</th></tr>{}</table>",
+            pricing.get("reason") or "", pricing.get("confidence") or "no", errors,
+            format_html_join("", "<tr>" + "<td>{}</td>" * 8 + "</tr>", stats),
+            format_html_join("", '<tr><td>{}</td><td>{}</td><td><a href="{}" target="_blank">{}</a></td>'
+                                 "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", comps))
 
     @admin.display(description="similar past products")
     def similar(self, obj):

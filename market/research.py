@@ -1,124 +1,160 @@
-"""Market research from what BOOMER itself knows: sold listings of comparable products in this
-database, plus unexpired MarketData rows (imported or scraped figures). With nothing to go on it
-says so and recommends no price."""
+"""Market research: comparable sales from every configured source, each comp kept or dropped
+with its reason, statistics per platform and condition, and a price only with comps behind it.
+
+Sources (BOOMER_MARKET_SOURCES): `own_sales` (this database's sales and imports), `ebay_sold`
+(eBay's sold search read in Chromium), `ebay_active` (eBay's Browse API: asking prices and
+supply), `mercari_sold` (Mercari's sold search in Chromium). External answers are cached in the
+layered cache (`market:{product_hash}:{source}:{condition}`). A source that cannot be read is
+reported as such (`errors`), never as "no comps".
+"""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import statistics
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from listings.models import Listing, ListingStatus
-from market.models import MarketData
-from marketplaces.platforms import MARKETPLACES
-from products.models import Product
-from products.similarity import products_similar
+from boomer_site.layered_cache import LayeredCache
+from market.relevance import Item, Judged, comps_judge
+from market.sources.base import Comp, Query, SourceError
+from market.sources.own_sales import OwnSalesSource
+from market.stats import recommend, stats_per_platform
 
 NO_COMPS = "no comparable sales yet"
-SIMILAR_MAX_DISTANCE = 0.12  # cosine distance under which an embedded product counts as the same item
-MIN_SAME_GRADE = 3
+EXTERNAL = {
+    "ebay_sold": "market.sources.ebay_sold.EbaySoldSource",
+    "ebay_active": "market.sources.ebay_active.EbayActiveSource",
+    "mercari_sold": "market.sources.mercari_sold.MercariSoldSource",
+}
+SOURCES = ("own_sales", *EXTERNAL)
+answers = LayeredCache("market")
 
 
-def product_hash(*, barcode: str = "", brand: str = "", model: str = "") -> str | None:
-    """Key for market data about this kind of item: its GTIN, else brand + model."""
+def product_hash(*, barcode: str = "", brand: str = "", model: str = "", name: str = "") -> str | None:
+    """Key for market data about this kind of item: its GTIN, else brand + model, else its name."""
     if barcode:
         key = f"gtin:{barcode}"
     elif brand and model:
         key = f"bm:{brand.strip().lower()}|{model.strip().lower()}"
+    elif name:
+        key = f"name:{' '.join(name.lower().split())}"
     else:
         return None
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def _comparable_listings(product: Product):
-    match = Q()
-    if product.barcode:
-        match |= Q(product__barcode=product.barcode)
-    if product.brand and product.model:
-        match |= Q(product__brand__iexact=product.brand, product__model__iexact=product.model)
-    ids: set[int] = set()
-    if product.embedding is not None:
-        ids = set(products_similar(product=product, limit=20, max_distance=SIMILAR_MAX_DISTANCE).values_list("pk", flat=True))
-        if ids:
-            match |= Q(product_id__in=ids)
-    if not match:
-        return Listing.objects.none()
-    return (
-        Listing.objects.filter(match).exclude(product=product)
-        .filter(status__in=[ListingStatus.SOLD, ListingStatus.ENDED, ListingStatus.WITHDRAWN, ListingStatus.LIVE])
-        .select_related("product", "product__condition")
-    )
+def sources_configured(names=None) -> list[str]:
+    chosen = [n.strip() for n in (names or settings.BOOMER_MARKET_SOURCES) if n.strip()]
+    unknown = [n for n in chosen if n not in SOURCES]
+    if unknown:
+        raise ValueError(f"unknown market source(s): {', '.join(unknown)} (known: {', '.join(SOURCES)})")
+    return chosen
 
 
-def _stats(prices: list[Decimal]) -> dict:
-    values = sorted(float(p) for p in prices)
-    if len(values) >= 2:
-        p25, _, p75 = statistics.quantiles(values, n=4, method="inclusive")
-    else:
-        p25 = p75 = values[0]
-    return {"count": len(values), "median": round(statistics.median(values), 2),
-            "p25": round(p25, 2), "p75": round(p75, 2), "low": values[0], "high": values[-1]}
+# --- comps as JSON ------------------------------------------------------------------------------
+def comp_row(judged: Judged) -> dict:
+    c = judged.comp
+    return {"source": c.source, "title": c.title, "price": _num(c.price), "shipping": _num(c.shipping),
+            "currency": c.currency, "sold_at": _when(c.sold_at), "url": c.url, "item_id": c.item_id,
+            "condition": c.condition, "kind": c.kind, "flags": list(c.flags), "bids": c.bids,
+            "extra": c.extra, "kept": judged.kept, "reason": judged.reason}
 
 
-def market_research(*, product: Product) -> dict:
-    listings = list(_comparable_listings(product))
-    currency = settings.BOOMER_CURRENCY
-    platforms: dict[str, dict] = {}
-    by_grade: dict[str, list[Decimal]] = {}
-    sold_all: list[Decimal] = []
-    comparables = []
-    for platform in MARKETPLACES:
-        on_platform = [item for item in listings if item.platform == platform]
-        sold = [item for item in on_platform if item.status == ListingStatus.SOLD]
-        finished = [item for item in on_platform if item.status != ListingStatus.LIVE]
-        prices = [item.sold_price or item.price for item in sold if (item.sold_price or item.price)]
-        if prices:
-            platforms[platform] = {**_stats(prices), "sell_through": round(len(sold) / len(finished), 2),
-                                   "source": "boomer sales"}
-        sold_all.extend(prices)
-        for item in sold:
-            grade = getattr(getattr(item.product, "condition", None), "grade", "") or "UNKNOWN"
-            price = item.sold_price or item.price
-            if price:
-                by_grade.setdefault(grade, []).append(price)
-                comparables.append({"product_id": item.product_id, "title": item.title, "platform": platform,
-                                    "price": str(price), "grade": grade,
-                                    "sold_at": item.sold_at.isoformat() if item.sold_at else None})
-    key = product_hash(barcode=product.barcode, brand=product.brand, model=product.model)
-    if key:
-        for row in MarketData.objects.filter(product_hash=key, expires_at__gt=timezone.now()):
-            stats = row.pricing_stats or {}
-            if row.platform not in platforms and stats.get("count") and stats.get("median") is not None:
-                platforms[row.platform] = {**stats, "source": row.source}
-    result = {"currency": currency, "platforms": platforms, "product_hash": key,
-              "by_grade": {g: _stats(p) for g, p in by_grade.items()},
-              "comparables": sorted(comparables, key=lambda c: c["sold_at"] or "", reverse=True)[:10]}
-    if sold_all:
-        result["overall"] = _stats(sold_all)
-    elif platforms:
-        counts = sum(int(p["count"]) for p in platforms.values())
-        weighted = sum(float(p["median"]) * int(p["count"]) for p in platforms.values()) / counts
-        result["overall"] = {"count": counts, "median": round(weighted, 2), "source": "market data"}
-    else:
-        result["message"] = NO_COMPS
-    return result
+def comp_from_row(row: dict) -> Comp:
+    sold_at = row.get("sold_at")
+    if sold_at:
+        sold_at = datetime.fromisoformat(sold_at) if "T" in sold_at else date.fromisoformat(sold_at)
+    return Comp(source=row["source"], title=row["title"], price=_dec(row.get("price")), shipping=_dec(row.get("shipping")),
+                currency=row.get("currency", ""), url=row.get("url", ""), item_id=row.get("item_id", ""), sold_at=sold_at,
+                condition=row.get("condition", ""), kind=row.get("kind", "sold"), flags=tuple(row.get("flags", ())),
+                bids=row.get("bids"), extra=row.get("extra") or {})
+
+
+def _num(value):
+    return float(value) if value is not None else None
+
+
+def _dec(value):
+    return Decimal(str(value)) if value is not None else None
+
+
+def _when(value):
+    return value.isoformat() if value is not None else None
+
+
+# --- one search ---------------------------------------------------------------------------------
+def _external(name: str, query: Query, key: str | None) -> list[Comp]:
+    cache_key = f"market:{key}:{name}:{query.condition or 'any'}" if key else None
+    if cache_key:
+        cached = answers.get(cache_key)
+        if cached is not None:
+            return [comp_from_row(row) for row in cached]
+    comps = import_string(EXTERNAL[name])().search(query)
+    if cache_key:
+        answers.set(cache_key, [comp_row(Judged(c, True, "")) for c in comps])
+    return comps
+
+
+def research(*, query: Query, item: Item, sources: list[str], own: list[Comp] = (), key: str | None = None) -> dict:
+    """Everything the desk, the API and `manage.py market_research --json` show."""
+    comps, errors = list(own), {}
+    for name in sources:
+        if name == "own_sales":
+            continue
+        try:
+            comps.extend(_external(name, query, key))
+        except SourceError as exc:
+            errors[name] = exc.message
+    return summary(comps=comps, item=item, query=query, sources=sources, errors=errors)
+
+
+def summary(*, comps: list[Comp], item: Item, query: Query, sources, errors: dict) -> dict:
+    judged = comps_judge(comps, item)
+    price, reason, confidence = recommend(judged, grade=item.grade or None, min_comps=settings.BOOMER_MIN_COMPS)
+    if price is None and not any(j.kept for j in judged) and not errors:
+        reason = f"{NO_COMPS}: {reason}" if comps else NO_COMPS
+    return {"query": dataclasses.asdict(query), "item": dataclasses.asdict(item), "sources": list(sources),
+            "errors": errors, "currency": item.currency, "comps": [comp_row(j) for j in judged], "stats": stats_per_platform(judged),
+            "recommended": _num(price), "reason": reason, "confidence": confidence, "grade": item.grade or None}
+
+
+# --- for a product ------------------------------------------------------------------------------
+def product_query(product) -> Query:
+    keywords = " ".join(p for p in (product.brand, product.model) if p) or product.name or product.barcode
+    return Query(keywords=keywords, gtin=product.barcode or "", category_id=str((product.attributes or {}).get(
+        "ebay_category_id", "")), condition="")
+
+
+def product_item(product, grade: str | None) -> Item:
+    return Item(brand=product.brand, model=product.model, gtin=product.barcode, name=product.name or product.title,
+                grade=grade or "", currency=product.currency or settings.BOOMER_CURRENCY)
+
+
+def market_research(*, product, sources: list[str] | None = None, grade: str | None = None) -> dict:
+    """Research for a product (the pipeline's market step, `market_research --product`, re-runs)."""
+    chosen = sources_configured(sources)
+    own = OwnSalesSource().comps_for(product) if "own_sales" in chosen else []
+    key = product_hash(barcode=product.barcode, brand=product.brand, model=product.model, name=product.name)
+    return research(query=product_query(product), item=product_item(product, grade), sources=chosen, own=own, key=key)
+
+
+def pricing_regrade(*, pricing: dict, grade: str | None) -> dict:
+    """The research again once the grade is known (condition runs beside market): the same
+    comps, judged and matched for that grade."""
+    if "comps" not in pricing:
+        return pricing
+    item = Item(**{**(pricing.get("item") or {}), "grade": grade or ""})
+    query = Query(**pricing["query"])
+    return summary(comps=[comp_from_row(row) for row in pricing["comps"]], item=item, query=query,
+                   sources=pricing.get("sources", []), errors=pricing.get("errors", {}))
 
 
 def price_recommend(*, pricing: dict, grade: str | None) -> tuple[Decimal | None, str]:
-    """The price to suggest and why; None when nothing comparable has sold."""
-    overall = pricing.get("overall")
-    if not overall or not overall.get("count"):
-        return None, NO_COMPS
-    same = (pricing.get("by_grade") or {}).get(grade or "")
-    if same and same["count"] >= MIN_SAME_GRADE:
-        value, why = same["median"], f"median of {same['count']} sold comparable(s) in the same condition ({grade})"
-    else:
-        value = overall["median"]
-        why = f"median of {overall['count']} comparable sale(s) across conditions"
-        if grade:
-            why += f"; fewer than {MIN_SAME_GRADE} in {grade} condition"
-    spread = f" (p25 {overall['p25']}, p75 {overall['p75']})" if "p25" in overall else ""
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), why + spread
+    """The price to suggest for `grade`, and why (None: not enough comps, said why)."""
+    regraded = pricing_regrade(pricing=pricing, grade=grade)
+    value = regraded.get("recommended")
+    return (Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else None,
+            regraded.get("reason") or NO_COMPS)

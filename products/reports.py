@@ -39,6 +39,8 @@ def product_report(product: Product) -> dict:
                       "reason": condition.reason if condition else None},
         "price": {"recommended": _money(product.recommended_price), "currency": product.currency,
                   "reason": product.price_reason or None},
+        "comps": (product.pricing or {}).get("comps", []), "stats": (product.pricing or {}).get("stats", {}),
+        "recommended": (product.pricing or {}).get("recommended"),
         "drafts": drafts,
         "ai": ai_summary(product),
         "provider": (product.analysis or {}).get("provider"),

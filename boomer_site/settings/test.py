@@ -11,6 +11,8 @@ os.environ.setdefault("BOOMER_RETRY_BASE_SECONDS", "0.2")
 os.environ.setdefault("BOOMER_RETRY_FACTOR", "2")
 os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "5")
 os.environ.setdefault("BOOMER_INBOX_DEBOUNCE_SECONDS", "0.5")
+# Only this database's sales: a test that reads a marketplace points the source at a local server.
+os.environ.setdefault("BOOMER_MARKET_SOURCES", "own_sales")
 
 from boomer_site.embedded import embedded_servers_start  # noqa: E402
 

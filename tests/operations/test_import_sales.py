@@ -92,15 +92,17 @@ def test_market_research_recommends_the_median_of_imported_sales(owner, sales_cs
     pricing = market_research(product=new)
     price, why = price_recommend(pricing=pricing, grade=None)
     assert price == Decimal("40.00")
-    assert why.startswith("median of 3 comparable sale(s)")
-    assert pricing["platforms"]["ebay"]["count"] == 2 and pricing["platforms"]["mercari"]["median"] == 40.0
+    assert why.startswith("median delivered price (price + shipping) of 3 sold comp(s) in any condition")
+    assert pricing["stats"]["ebay"]["count"] == 2 and pricing["stats"]["mercari"]["median"] == 40.0
+    assert [c["kept"] for c in pricing["comps"]] == [True, True, True]
 
 
 def test_research_finds_imported_sales_by_embedding(owner, tmp_path):
     path = tmp_path / "bowls.csv"
     path.write_text("platform,title,sold_price,sold_at\n"
                     "ebay,Vintage Pyrex mixing bowl set,24,2024-04-01\n"
-                    "facebook,Vintage Pyrex mixing bowl set,36,2024-04-02\n", encoding="utf-8")
+                    "facebook,Vintage Pyrex mixing bowl set,36,2024-04-02\n"
+                    "mercari,Vintage Pyrex mixing bowl set,30,2024-04-03\n", encoding="utf-8")
     _import(path, "--owner", "seller")
     text = product_embedding_text(name="Vintage Pyrex mixing bowl set", brand="", model="", category="")
     new = product_make(owner=owner, name="Vintage Pyrex mixing bowl set", embedding=embed(text))
