@@ -29,12 +29,12 @@ def test_tokens_and_dollars_per_item_step_and_model(owner, settings, client):
     assert steps["vision"]["cost_usd"] == pytest.approx((1000 * 3 + 200 * 15 + 2000 * 3.75) / 1e6)
     assert steps["condition"]["cache_read_tokens"] == 2000
     summary = ai_summary(product)
-    assert summary["input_tokens"] == 1300 and summary["cost_usd"] == pytest.approx(0.0156)
+    assert summary["input_tokens"] == 1300 and summary["cost_usd"] == pytest.approx(0.0165)
 
     counters_flush()
     text = client.get("/metrics").content.decode()
     assert f'boomer_ai_tokens_total{{kind="input_tokens",model="{model}",provider="anthropic"}} 1300.0' in text
-    assert f'boomer_ai_cost_usd_total{{model="{model}",provider="anthropic"}} 0.0156' in text
+    assert f'boomer_ai_cost_usd_total{{model="{model}",provider="anthropic"}} 0.0165' in text
 
 
 def test_a_model_without_a_price_has_its_cost_unknown(owner, settings):
