@@ -25,7 +25,8 @@ app.conf.task_routes = {
     "agents.vision": {"queue": "vision"},
     "agents.condition": {"queue": "vision"},
     "agents.market": {"queue": "market"},
-    "agents.describe": {"queue": "vision"},  # an AI step: with a remote model it waits, not computes
+    "agents.describe": {"queue": "vision"},
+    "market.research_product": {"queue": "market"},  # an AI step: with a remote model it waits, not computes
     "listings.publish": {"queue": "listing"},
     "listings.settle": {"queue": "listing"},
     "listings.withdraw": {"queue": "listing"},
@@ -34,6 +35,7 @@ app.conf.task_routes = {
 }
 app.conf.beat_schedule = {
     "purge-expired-market-data": {"task": "market.purge_expired_market_data", "schedule": crontab(minute=15, hour=3)},
+    "refresh-market-data": {"task": "market.refresh", "schedule": crontab(minute=0, hour=4)},
     "sync-listing-status": {"task": "listings.sync_platforms", "schedule": 600.0},
     "expire-listings": {"task": "listings.expire_listings", "schedule": 900.0},
     "retry-failed-listings": {"task": "listings.retry_failed_listings", "schedule": 300.0},

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from agents.services import product_retry
+from boomer_site.tasking import task_send
 from listings.models import Listing, ListingDraft, Platform, Policy
 from listings.services import ApprovalError, draft_update, product_approve, product_reject
 from marketplaces.platforms import PLATFORMS
@@ -101,7 +103,7 @@ class ProductAdmin(admin.ModelAdmin):
         ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     inlines = [ConditionInline, DraftInline, ListingInline]
-    actions = ["approve_selected", "reject_selected", "retry_selected"]
+    actions = ["approve_selected", "reject_selected", "retry_selected", "research_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("images")
@@ -272,6 +274,13 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected items…")
     def reject_selected(self, request, queryset):
         return self._decide(request, queryset, RejectForm, "reject", bulk=True)
+
+    @admin.action(description="Research comparable sales again")
+    def research_selected(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        for product_id in ids:
+            transaction.on_commit(lambda product_id=product_id: task_send("market.research_product", product_id))
+        self.message_user(request, f"{len(ids)} item(s) queued for fresh comparable sales.", messages.SUCCESS)
 
     @admin.action(description="Retry selected failed items")
     def retry_selected(self, request, queryset):

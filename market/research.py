@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from boomer_site.layered_cache import LayeredCache
@@ -116,7 +117,8 @@ def summary(*, comps: list[Comp], item: Item, query: Query, sources, errors: dic
     price, reason, confidence = recommend(judged, grade=item.grade or None, min_comps=settings.BOOMER_MIN_COMPS)
     if price is None and not any(j.kept for j in judged) and not errors:
         reason = f"{NO_COMPS}: {reason}" if comps else NO_COMPS
-    return {"query": dataclasses.asdict(query), "item": dataclasses.asdict(item), "sources": list(sources),
+    return {"researched_at": timezone.now().isoformat(), "query": dataclasses.asdict(query),
+            "item": dataclasses.asdict(item), "sources": list(sources),
             "errors": errors, "currency": item.currency, "comps": [comp_row(j) for j in judged], "stats": stats_per_platform(judged),
             "recommended": _num(price), "reason": reason, "confidence": confidence, "grade": item.grade or None}
 

@@ -1,4 +1,5 @@
 """Products API: one small view per operation, each calling one service."""
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agents.services import product_retry
+from boomer_site.tasking import task_send
 from desk.api import product_serializers as s
 from desk.api.common import ThrottleFirstMixin, UtcDateTimeFilter, errors
 from desk.permissions import is_reviewer
@@ -133,3 +135,12 @@ class ProductEventsApi(ThrottleFirstMixin, APIView):
             {"id": e.pk, "event_type": e.event_type, "created_at": e.created_at,
              "actor": e.actor.get_username() if e.actor else None, "listing_id": e.listing_id, "data": e.event_data}
             for e in events], many=True).data)
+
+
+class ProductMarketResearchApi(ThrottleFirstMixin, APIView):
+    @extend_schema(summary="Research comparable sales again (queued): the product's comps and price are replaced",
+                   request=None, responses={202: s.ProductOut, **errors(401, 404, 429)})
+    def post(self, request, pk: int):
+        product = _visible_product(request, pk)
+        transaction.on_commit(lambda: task_send("market.research_product", product.pk))
+        return Response(_out(request, product.pk), status=status.HTTP_202_ACCEPTED)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("products/<id:pk>/retry/", product_views.ProductRetryApi.as_view(), name="product-retry"),
     path("products/<id:pk>/similar/", product_views.ProductSimilarApi.as_view(), name="product-similar"),
     path("products/<id:pk>/events/", product_views.ProductEventsApi.as_view(), name="product-events"),
+    path("products/<id:pk>/market-research/", product_views.ProductMarketResearchApi.as_view(), name="product-market-research"),
     path("listings/", listing_views.ListingListApi.as_view(), name="listing-list"),
     path("listings/<id:pk>/", listing_views.ListingDetailApi.as_view(), name="listing-detail"),
     path("listings/<id:pk>/mark-sold/", listing_views.ListingMarkSoldApi.as_view(), name="listing-mark-sold"),

@@ -46,6 +46,7 @@ from django.conf import settings
 
 from market.politeness import ThrottleTimeout, host_throttle
 from marketplaces.adapters.mercari import CHROMIUM_ARGS
+from marketplaces.adapters.transport import parse_retry_after
 
 from .base import Comp, Query, Source, SourceError
 
@@ -376,8 +377,10 @@ class EbaySoldSource(Source):
                     context.route("**/*", self._route)
                     page = context.new_page()
                     for number in range(1, self.max_pages + 1):
-                        result = self._load(page, url, number)
+                        result, status = self._load(page, url, number)
                         reason = result.blocked or ("" if result.has_results_container else "no results container")
+                        if reason and status >= 400:
+                            reason = f"{reason} (eBay answered {status})"
                         if reason:
                             if comps:  # what the earlier pages showed is still true
                                 log.warning("eBay sold search stopped at page %s (%s) with %s comps", number, reason, len(comps))
@@ -399,7 +402,7 @@ class EbaySoldSource(Source):
             raise SourceError(f"eBay sold search: the browser failed ({str(exc).splitlines()[0]})", permanent=False)
         return comps[:limit]
 
-    def _load(self, page, url: str, number: int) -> SoldPage:
+    def _load(self, page, url: str, number: int) -> tuple[SoldPage, int]:
         try:
             host_throttle(urlparse(url).netloc.lower(), max_wait=THROTTLE_MAX_WAIT)
         except ThrottleTimeout as exc:
@@ -411,9 +414,9 @@ class EbaySoldSource(Source):
         self.pages_read = number
         status = response.status if response is not None else 200
         if status == 429:
-            retry_after = response.headers.get("retry-after", "")
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
             raise SourceError("eBay answered 429 (too many requests)", permanent=False,
-                              retry_after=float(retry_after) if retry_after.isdigit() else BLOCKED_RETRY_AFTER)
+                              retry_after=BLOCKED_RETRY_AFTER if retry_after is None else retry_after)
         if status >= 500:
             raise SourceError(f"eBay answered {status}", permanent=False)
         result = parse_sold_page(page.content(), base_url=self.base_url)
@@ -423,9 +426,7 @@ class EbaySoldSource(Source):
                 result.blocked = result.blocked or "captcha"
             elif final.hostname and final.hostname.startswith("signin."):
                 result.blocked = result.blocked or "sign-in wall"
-            elif status >= 400 and not result.blocked:
-                result.blocked = f"eBay answered {status}"
-        return result
+        return result, status
 
     def _route(self, route) -> None:
         """Fetch only what reading the HTML needs: no images or fonts, no host outside eBay."""

@@ -12,7 +12,8 @@ without a condition is kept) since the sold search URL has no condition of its o
 All selectors live in SELECTORS: when Mercari changes its markup, that is the one place to
 update (tests/contract_servers/mercari_search.py is BOOMER's copy of the markup).
 Settings: MERCARI_URL (https://www.mercari.com), MERCARI_TIMEOUT_MS (30000),
-MERCARI_SOLD_MAX_PAGES (5), BOOMER_CHROMIUM_PATH (/usr/bin/chromium).
+BOOMER_MARKET_MAX_PAGES (2: result pages read per search), BOOMER_CHROMIUM_PATH (/usr/bin/chromium);
+the throttle's BOOMER_SCRAPE_INTERVAL_SECONDS.
 """
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode, urlparse
 
+import redis
 from django.conf import settings
 
-from market.politeness import host_throttle
+from market.politeness import ThrottleTimeout, host_throttle
 from marketplaces.adapters.mercari import CHROMIUM_ARGS
 from marketplaces.adapters.transport import parse_retry_after
 
@@ -77,7 +79,7 @@ class MercariSoldSource(Source):
     def __init__(self):
         self.base_url = str(getattr(settings, "MERCARI_URL", "") or "https://www.mercari.com").rstrip("/")
         self.timeout_ms = int(getattr(settings, "MERCARI_TIMEOUT_MS", 30000))
-        self.max_pages = int(getattr(settings, "MERCARI_SOLD_MAX_PAGES", 5))
+        self.max_pages = int(getattr(settings, "BOOMER_MARKET_MAX_PAGES", 2))
         self.chromium = str(getattr(settings, "BOOMER_CHROMIUM_PATH", "") or "/usr/bin/chromium")
 
     def search_url(self, query: Query) -> str:
@@ -127,7 +129,12 @@ class MercariSoldSource(Source):
         """One results page: its cards and the next page's URL (None on the last page)."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        host_throttle(urlparse(url).netloc)
+        try:
+            host_throttle(urlparse(url).netloc)
+        except ThrottleTimeout as exc:
+            raise SourceError(f"Mercari: {exc}", retry_after=exc.retry_after) from None
+        except redis.RedisError as exc:  # no shared clock: we cannot know that a request is polite now
+            raise SourceError(f"Mercari: the politeness throttle is unavailable ({type(exc).__name__})") from None
         response = page.goto(url, wait_until="domcontentloaded")
         _check(response)
         self._refuse_sign_in(page)

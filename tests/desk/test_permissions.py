@@ -116,3 +116,10 @@ def test_approval_needs_a_price_and_known_platforms(api, people):
     assert body["stage"] == "PUBLISHING"
     assert sorted((item["platform"], item["status"], item["price"]) for item in body["listings"]) == [
         ("ebay", "DRAFT", "45.00"), ("mercari", "DRAFT", "45.00")]
+
+
+@pytest.mark.parametrize("who, expected", [("anonymous", 401), ("seller_b", 404), ("seller_a", 202), ("reviewer", 202)])
+def test_asking_for_fresh_comps(api, world, who, expected):
+    ids = _ids(world)
+    response = _client(api, who).post(f"/api/products/{ids['pending']}/market-research/", json={})
+    assert response.status_code == expected, (who, response.text)
