@@ -36,6 +36,7 @@ app.conf.task_routes = {
 app.conf.beat_schedule = {
     "purge-expired-market-data": {"task": "market.purge_expired_market_data", "schedule": crontab(minute=15, hour=3)},
     "refresh-market-data": {"task": "market.refresh", "schedule": crontab(minute=0, hour=4)},
+    "record-price-outcomes": {"task": "market.record_outcomes", "schedule": 600.0},
     "sync-listing-status": {"task": "listings.sync_platforms", "schedule": 600.0},
     "expire-listings": {"task": "listings.expire_listings", "schedule": 900.0},
     "retry-failed-listings": {"task": "listings.retry_failed_listings", "schedule": 300.0},

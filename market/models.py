@@ -23,3 +23,23 @@ class MarketData(models.Model):
 
     def __str__(self):
         return f"{self.platform} {self.product_hash[:10]} {self.condition}"
+
+
+class PriceOutcome(models.Model):
+    """How far the price BOOMER recommended was from what the item sold for: |recommended − sold| / sold."""
+
+    listing = models.OneToOneField("listings.Listing", on_delete=models.CASCADE, related_name="price_outcome")
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="price_outcomes")
+    category = models.CharField(max_length=200, blank=True, db_index=True)
+    sources = models.CharField(max_length=200, blank=True, help_text="The sources whose comps the price rested on.")
+    recommended = models.DecimalField(max_digits=10, decimal_places=2)
+    sold_price = models.DecimalField(max_digits=10, decimal_places=2)
+    abs_pct_error = models.FloatField()
+    sold_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sold_at"]
+
+    def __str__(self):
+        return f"{self.product_id}: {self.recommended} vs {self.sold_price} ({self.abs_pct_error:.0%})"
