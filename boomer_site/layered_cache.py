@@ -29,10 +29,25 @@ from boomer_site.models import CacheEntry
 counter_declare("boomer_cache_requests", "Layered cache lookups per cache, layer and result (hit/miss)")
 
 
+class CacheEntryStore:
+    """The default third layer: rows of CacheEntry. A store has `get(key)` and `set(key, value, expires_at)`."""
+
+    def get(self, key: str) -> Any | None:
+        return CacheEntry.objects.filter(key=key, expires_at__gt=timezone.now()).values_list("value", flat=True).first()
+
+    def set(self, key: str, value: Any, expires_at) -> None:
+        try:
+            with transaction.atomic():
+                CacheEntry.objects.update_or_create(key=key, defaults={"value": value, "expires_at": expires_at})
+        except IntegrityError:  # another worker wrote the same key at the same moment: either value stands
+            pass
+
+
 class LayeredCache:
     def __init__(self, name: str, *, l1_seconds: float = 300, l1_size: int = 2048, l2_seconds: int = 24 * 3600,
-                 l3_seconds: int = 7 * 24 * 3600):
+                 l3_seconds: int = 7 * 24 * 3600, store=None):
         self.name = name
+        self.store = store or CacheEntryStore()
         self.l1 = cachetools.TTLCache(maxsize=l1_size, ttl=l1_seconds)
         self.l1_lock = threading.Lock()
         self.l2_seconds, self.l3_seconds = l2_seconds, l3_seconds
@@ -56,7 +71,7 @@ class LayeredCache:
             value = json.loads(raw)
             self._l1_set(key, value)
             return value
-        entry = CacheEntry.objects.filter(key=key, expires_at__gt=timezone.now()).values_list("value", flat=True).first()
+        entry = self.store.get(key)
         self._count("l3", entry is not None)
         if entry is not None:
             self._redis().set(f"boomer:cache:{key}", json.dumps(entry), ex=self.l2_seconds)
@@ -65,12 +80,7 @@ class LayeredCache:
 
     def set(self, key: str, value: Any) -> None:
         """Write through: L3, then L2, then L1."""
-        expires = timezone.now() + timedelta(seconds=self.l3_seconds)
-        try:
-            with transaction.atomic():
-                CacheEntry.objects.update_or_create(key=key, defaults={"value": value, "expires_at": expires})
-        except IntegrityError:  # another worker wrote the same key at the same moment: either value stands
-            pass
+        self.store.set(key, value, timezone.now() + timedelta(seconds=self.l3_seconds))
         self._redis().set(f"boomer:cache:{key}", json.dumps(value), ex=self.l2_seconds)
         self._l1_set(key, value)
 

@@ -15,10 +15,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from boomer_site.breakers import CircuitOpen, breaker_call
 from boomer_site.layered_cache import LayeredCache
+from market.models import MarketData
 from market.relevance import Item, Judged, comps_judge
 from market.sources.base import Comp, Query, SourceError
 from market.sources.own_sales import OwnSalesSource
@@ -31,7 +34,26 @@ EXTERNAL = {
     "mercari_sold": "market.sources.mercari_sold.MercariSoldSource",
 }
 SOURCES = ("own_sales", *EXTERNAL)
-answers = LayeredCache("market")
+class MarketDataStore:
+    """The market cache's third layer is MarketData: one row per `market:{product_hash}:{source}:{condition}`."""
+
+    def get(self, key: str):
+        _, product_hash, source, condition = key.split(":", 3)
+        return (MarketData.objects.filter(product_hash=product_hash, platform=source, condition=condition[:10],
+                                          expires_at__gt=timezone.now()).values_list("pricing_stats", flat=True).first())
+
+    def set(self, key: str, value, expires_at) -> None:
+        _, product_hash, source, condition = key.split(":", 3)
+        try:
+            with transaction.atomic():
+                MarketData.objects.update_or_create(
+                    product_hash=product_hash, platform=source, condition=condition[:10],
+                    defaults={"pricing_stats": value, "source": source, "expires_at": expires_at})
+        except IntegrityError:  # written by another worker a moment ago
+            pass
+
+
+answers = LayeredCache("market", store=MarketDataStore())
 
 
 def product_hash(*, barcode: str = "", brand: str = "", model: str = "", name: str = "") -> str | None:
@@ -93,7 +115,10 @@ def _external(name: str, query: Query, key: str | None) -> list[Comp]:
         cached = answers.get(cache_key)
         if cached is not None:
             return [comp_from_row(row) for row in cached]
-    comps = import_string(EXTERNAL[name])().search(query)
+    try:  # a breaker per source: an outage fails fast for every worker until it half-opens
+        comps = breaker_call(f"market:{name}", import_string(EXTERNAL[name])().search, query)
+    except CircuitOpen as exc:
+        raise SourceError(f"{name} is unavailable (circuit open): retrying later", retry_after=exc.retry_after) from None
     if cache_key:
         answers.set(cache_key, [comp_row(Judged(c, True, "")) for c in comps])
     return comps
