@@ -30,7 +30,7 @@ def throttle_key(host: str) -> str:
 
 
 def scrape_interval() -> float:
-    return float(getattr(settings, "BOOMER_SCRAPE_INTERVAL_SECONDS", 3))
+    return float(settings.BOOMER_SCRAPE_INTERVAL_SECONDS)
 
 
 def host_throttle(host: str, *, interval: float | None = None, max_wait: float | None = None) -> float:

@@ -9,6 +9,7 @@ BOOMER_MARKET_SOURCES = env.list("BOOMER_MARKET_SOURCES", default=["own_sales", 
 BOOMER_MIN_COMPS = env.int("BOOMER_MIN_COMPS", default=3)  # sold comps a recommended price needs
 BOOMER_SCRAPE_INTERVAL_SECONDS = env.float("BOOMER_SCRAPE_INTERVAL_SECONDS", default=3.0)  # per host, all workers
 BOOMER_MARKET_MAX_PAGES = env.int("BOOMER_MARKET_MAX_PAGES", default=2)  # result pages read per search
+BOOMER_SCRAPE_TIMEOUT_SECONDS = env.float("BOOMER_SCRAPE_TIMEOUT_SECONDS", default=30.0)  # one page load
 
 # The operator's eBay app (Browse API application token; also the sellers' OAuth consent).
 EBAY_CLIENT_ID = env.str("EBAY_CLIENT_ID", default="")

@@ -47,11 +47,11 @@ class EbayActiveSource(Source):
     name = "ebay_active"
 
     def __init__(self):
-        self.api_url = str(getattr(settings, "EBAY_API_URL", "") or "https://api.ebay.com").rstrip("/")
-        self.auth_url = str(getattr(settings, "EBAY_AUTH_URL", "") or self.api_url).rstrip("/")
-        self.client_id = str(getattr(settings, "EBAY_CLIENT_ID", "") or "")
-        self.client_secret = str(getattr(settings, "EBAY_CLIENT_SECRET", "") or "")
-        self.marketplace_id = str(getattr(settings, "EBAY_MARKETPLACE_ID", "") or "EBAY_US")
+        self.api_url = str(settings.EBAY_API_URL or "https://api.ebay.com").rstrip("/")
+        self.auth_url = str(settings.EBAY_AUTH_URL or self.api_url).rstrip("/")
+        self.client_id = str(settings.EBAY_CLIENT_ID or "")
+        self.client_secret = str(settings.EBAY_CLIENT_SECRET or "")
+        self.marketplace_id = str(settings.EBAY_MARKETPLACE_ID or "EBAY_US")
         self.http = transport.session()
         self.last_total: int | None = None
 

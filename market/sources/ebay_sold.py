@@ -59,7 +59,7 @@ BLOCKED_RETRY_AFTER = 900.0  # a captcha or sign-in wall does not lift in second
 THROTTLE_MAX_WAIT = 120.0  # seconds a search may wait for its turn at eBay before giving up
 # Only the page's HTML is read: no images, media or fonts, and no host outside eBay's own.
 BLOCKED_RESOURCES = {"image", "media", "font"}
-EBAY_HOST = re.compile(r"(^|\.)(ebay|ebaystatic|ebayimg|ebaydesc|ebayrtm)\.[a-z]{2,3}(\.[a-z]{2})?$")
+EBAY_HOST = re.compile(r"(^|\.)(ebay|ebaystatic|ebayimg|ebaydesc|ebayrtm)\.(com|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})$")
 
 _CLASS = 'contains(concat(" ", normalize-space(@class), " "), " {} ")'
 RIVER = f"//div[{_CLASS.format('srp-river-results')}] | //ul[{_CLASS.format('srp-results')}]"
@@ -99,8 +99,7 @@ def parse_sold_page(html: str, *, base_url: str) -> SoldPage:
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)  # lxml refuses a str with an encoding declaration
     page = SoldPage()
     if not html.strip():
-        page.blocked = "empty page"
-        return page
+        return page  # no results container
     doc = lxml.html.document_fromstring(html)
     rivers = doc.xpath(RIVER)
     page.has_results_container = bool(rivers)
@@ -328,11 +327,9 @@ class EbaySoldSource(Source):
 
     def __init__(self, *, base_url: str | None = None, max_pages: int | None = None):
         self.base_url = str(base_url or settings.EBAY_WEB_URL).rstrip("/")
-        self.host = urlparse(self.base_url).netloc.lower()
-        self.max_pages = int(max_pages if max_pages is not None else getattr(settings, "BOOMER_MARKET_MAX_PAGES", 2))
-        self.chromium = str(getattr(settings, "BOOMER_CHROMIUM_PATH", "/usr/bin/chromium"))
-        self.timeout_ms = int(float(getattr(settings, "BOOMER_SCRAPE_TIMEOUT_SECONDS", 30)) * 1000)
-        self.pages_read = 0  # after a search: how many result pages were loaded
+        self.max_pages = int(max_pages if max_pages is not None else settings.BOOMER_MARKET_MAX_PAGES)
+        self.chromium = str(settings.BOOMER_CHROMIUM_PATH)
+        self.timeout_ms = int(float(settings.BOOMER_SCRAPE_TIMEOUT_SECONDS) * 1000)
 
     def search_url(self, query: Query) -> str:
         words = " ".join((query.keywords or query.gtin or "").split())
@@ -365,7 +362,6 @@ class EbaySoldSource(Source):
 
         comps: list[Comp] = []
         seen: set[str] = set()
-        self.pages_read = 0
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=self.chromium, headless=True, args=CHROMIUM_ARGS)
@@ -377,16 +373,14 @@ class EbaySoldSource(Source):
                     context.route("**/*", self._route)
                     page = context.new_page()
                     for number in range(1, self.max_pages + 1):
-                        result, status = self._load(page, url, number)
-                        reason = result.blocked or ("" if result.has_results_container else "no results container")
-                        if reason and status >= 400:
-                            reason = f"{reason} (eBay answered {status})"
-                        if reason:
-                            if comps:  # what the earlier pages showed is still true
-                                log.warning("eBay sold search stopped at page %s (%s) with %s comps", number, reason, len(comps))
-                                break
-                            raise SourceError(f"eBay sold search: {reason}", permanent=False,
-                                              retry_after=BLOCKED_RETRY_AFTER if result.blocked else None)
+                        try:
+                            result = self._load(page, url)
+                        except SourceError as exc:
+                            if not comps:
+                                raise
+                            # what the earlier pages showed is still true: keep it, read no further
+                            log.warning("eBay sold search stopped at page %s (%s) with %s comps", number, exc.message, len(comps))
+                            break
                         for comp in result.comps:
                             if comp.item_id not in seen:
                                 seen.add(comp.item_id)
@@ -402,7 +396,8 @@ class EbaySoldSource(Source):
             raise SourceError(f"eBay sold search: the browser failed ({str(exc).splitlines()[0]})", permanent=False)
         return comps[:limit]
 
-    def _load(self, page, url: str, number: int) -> tuple[SoldPage, int]:
+    def _load(self, page, url: str) -> SoldPage:
+        """One results page, or SourceError: a wall, no results container, 429, 5xx, no turn."""
         try:
             host_throttle(urlparse(url).netloc.lower(), max_wait=THROTTLE_MAX_WAIT)
         except ThrottleTimeout as exc:
@@ -411,22 +406,25 @@ class EbaySoldSource(Source):
         except redis.RedisError as exc:
             raise SourceError(f"eBay sold search: no politeness clock (Redis: {exc})", permanent=False)
         response = page.goto(url, wait_until="domcontentloaded")
-        self.pages_read = number
         status = response.status if response is not None else 200
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-            raise SourceError("eBay answered 429 (too many requests)", permanent=False,
+            raise SourceError("eBay sold search: eBay answered 429 (too many requests)", permanent=False,
                               retry_after=BLOCKED_RETRY_AFTER if retry_after is None else retry_after)
         if status >= 500:
-            raise SourceError(f"eBay answered {status}", permanent=False)
+            raise SourceError(f"eBay sold search: eBay answered {status}", permanent=False)
         result = parse_sold_page(page.content(), base_url=self.base_url)
+        if result.has_results_container:
+            return result
         final = urlparse(page.url)
-        if not result.has_results_container:
-            if "/splashui/" in final.path or "captcha" in final.path:
-                result.blocked = result.blocked or "captcha"
-            elif final.hostname and final.hostname.startswith("signin."):
-                result.blocked = result.blocked or "sign-in wall"
-        return result, status
+        if not result.blocked and ("/splashui/" in final.path or "captcha" in final.path):
+            result.blocked = "captcha"
+        elif not result.blocked and (final.hostname or "").startswith("signin."):
+            result.blocked = "sign-in wall"
+        if result.blocked:
+            raise SourceError(f"eBay sold search: {result.blocked}", permanent=False, retry_after=BLOCKED_RETRY_AFTER)
+        answered = f" (eBay answered {status})" if status >= 400 else ""
+        raise SourceError(f"eBay sold search: no results container{answered}", permanent=False)
 
     def _route(self, route) -> None:
         """Fetch only what reading the HTML needs: no images or fonts, no host outside eBay."""

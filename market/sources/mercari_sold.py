@@ -77,10 +77,10 @@ class MercariSoldSource(Source):
     currency = "USD"
 
     def __init__(self):
-        self.base_url = str(getattr(settings, "MERCARI_URL", "") or "https://www.mercari.com").rstrip("/")
-        self.timeout_ms = int(getattr(settings, "MERCARI_TIMEOUT_MS", 30000))
-        self.max_pages = int(getattr(settings, "BOOMER_MARKET_MAX_PAGES", 2))
-        self.chromium = str(getattr(settings, "BOOMER_CHROMIUM_PATH", "") or "/usr/bin/chromium")
+        self.base_url = str(settings.MERCARI_URL or "https://www.mercari.com").rstrip("/")
+        self.timeout_ms = int(settings.MERCARI_TIMEOUT_MS)
+        self.max_pages = int(settings.BOOMER_MARKET_MAX_PAGES)
+        self.chromium = str(settings.BOOMER_CHROMIUM_PATH or "/usr/bin/chromium")
 
     def search_url(self, query: Query) -> str:
         keyword = query.keywords.strip() or query.gtin
