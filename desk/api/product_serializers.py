@@ -41,11 +41,29 @@ class ListingBrief(serializers.Serializer):
     listing_url = serializers.CharField(allow_blank=True)
 
 
+class CompOut(serializers.Serializer):
+    source = serializers.CharField()
+    title = serializers.CharField()
+    price = serializers.FloatField(allow_null=True)
+    shipping = serializers.FloatField(allow_null=True, help_text="null: not shown; 0: free")
+    currency = serializers.CharField(allow_blank=True)
+    sold_at = serializers.CharField(allow_null=True)
+    url = serializers.CharField(allow_blank=True)
+    item_id = serializers.CharField(allow_blank=True)
+    condition = serializers.CharField(allow_blank=True, required=False)
+    kind = serializers.CharField(required=False, help_text="sold or active")
+    kept = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True, help_text="why it counts, or why it was dropped")
+
+
 class PriceOut(serializers.Serializer):
     recommended = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     currency = serializers.CharField()
     reason = serializers.CharField(allow_blank=True)
-    comps = serializers.DictField()
+    confidence = serializers.CharField(allow_null=True)
+    comps = CompOut(many=True)
+    stats = serializers.DictField(help_text="Per platform: count, median, p25, p75, delivered_median, sell_through…")
+    errors = serializers.DictField(child=serializers.CharField(), help_text="Sources that could not be read, and why.")
 
 
 class EvidenceOut(serializers.Serializer):
@@ -95,8 +113,10 @@ class ProductOut(serializers.ModelSerializer):
         return ConditionOut(condition).data if condition else None
 
     def get_price(self, obj) -> PriceOut:
-        return PriceOut({"recommended": obj.recommended_price, "currency": obj.currency,
-                         "reason": obj.price_reason, "comps": obj.pricing or {}}).data
+        pricing = obj.pricing or {}
+        return PriceOut({"recommended": obj.recommended_price, "currency": obj.currency, "reason": obj.price_reason,
+                         "confidence": pricing.get("confidence"), "comps": pricing.get("comps", []),
+                         "stats": pricing.get("stats", {}), "errors": pricing.get("errors", {})}).data
 
     def get_unknowns(self, obj) -> list[str]:
         return (obj.analysis or {}).get("unknowns", [])

@@ -143,8 +143,9 @@ class MercariSoldSource(Source):
         except PlaywrightTimeout:
             raise SourceError(f"Mercari's page has no results container (at {urlparse(page.url).path})") from None
         self._refuse_sign_in(page)
-        try:
-            page.wait_for_selector(f'{SELECTORS["card"]}, {SELECTORS["no_results"]}', state="attached")
+        try:  # a sign-in dialog may come instead of the items, drawn by the same scripts
+            page.wait_for_selector(f'{SELECTORS["card"]}, {SELECTORS["no_results"]}, {SELECTORS["sign_in_wall"]}',
+                                   state="attached")
         except PlaywrightTimeout:
             raise SourceError("Mercari's results container stayed empty (neither items nor 'no results')") from None
         self._refuse_sign_in(page)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from rest_framework.test import APIClient
 
 from market.relevance import Item, comps_judge
 from market.research import comp_from_row
@@ -104,8 +105,13 @@ def test_an_item_is_priced_from_the_sold_comps_it_matches(owner, market_worker, 
     expected = Decimal(str(statistics.median(float(delivered(c)) for c in used))).quantize(Decimal("0.01"))
     assert product.recommended_price == expected
     assert f"{len(used)} sold comp(s) in used condition" in product.price_reason
-    # The drafts carry that price.
+    # The drafts carry that price; the API shows the same comps, statistics and price.
     assert {d.price for d in product.drafts.all()} == {expected}
+    client = APIClient()
+    client.force_authenticate(owner)
+    price = client.get(f"/api/products/{product.pk}/").json()["price"]
+    assert Decimal(price["recommended"]) == expected and price["stats"]["ebay"]["count"] == len(kept)
+    assert [c["reason"] for c in price["comps"]] == [row["reason"] for row in pricing["comps"]]
     # What was stored is what BOOMER's rules decide again from the same comps.
     assert [j.kept for j in comps_judge([comp_from_row(r) for r in pricing["comps"]], _item(pricing))] == \
         [r["kept"] for r in pricing["comps"]]
