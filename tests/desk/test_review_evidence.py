@@ -58,3 +58,20 @@ def test_confirming_the_field_as_it_is_also_approves(item, reviewer_client):
     reviewer_client.post(url, {"apply": "1", "platforms": ["ebay"], "price": "99.00", "policy": "best_effort",
                                "confirm": ["barcode"]}, follow=True)
     assert Product.objects.get(pk=item.pk).stage == Stage.PUBLISHING
+
+
+def test_the_item_page_lists_each_comp_with_its_reason(item, reviewer_client):
+    Product.objects.filter(pk=item.pk).update(pricing={
+        "reason": "median delivered price (price + shipping) of 3 sold comp(s) in used condition from ebay_sold",
+        "confidence": "low", "errors": {"mercari_sold": "Mercari showed a sign-in wall instead of the sold search"},
+        "stats": {"ebay": {"count": 3, "median": 120.0, "p25": 110.0, "p75": 125.0, "delivered_median": 130.0,
+                           "sell_through": 0.75, "active": 1}},
+        "comps": [{"source": "ebay_sold", "title": "Sony WH-1000XM4 black", "price": 120.0, "shipping": 10.0,
+                   "sold_at": "2026-03-03", "url": "https://www.ebay.com/itm/1", "item_id": "1", "kept": True,
+                   "reason": "same brand and model"},
+                  {"source": "ebay_sold", "title": "Case for Sony WH-1000XM4", "price": 15.0, "shipping": None,
+                   "sold_at": None, "url": "", "item_id": "2", "kept": False,
+                   "reason": "an accessory or part for the item, not the item"}]})
+    page = reviewer_client.get(reverse("admin:products_product_change", args=[item.pk])).content.decode()
+    assert "an accessory or part for the item, not the item" in page and "Case for Sony WH-1000XM4" in page
+    assert "mercari_sold: could not be read — Mercari showed a sign-in wall" in page and "75%" in page
