@@ -5,6 +5,8 @@ database, never an in-process shortcut.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import subprocess
@@ -25,6 +27,14 @@ def worker_ping(timeout: float = 1.0) -> list[str]:
     return [name for reply in replies for name in reply]
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the process that started it dies (Linux), so a
+    killed test run or command never leaves a worker that takes the next run's tasks."""
+    libc = ctypes.util.find_library("c")
+    if libc:
+        ctypes.CDLL(libc, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 def worker_spawn(*, name: str, queues=QUEUES, concurrency: int = 2, log_path: Path | None = None,
                  extra_env: dict | None = None, wait: float = 90.0, pool: str = "prefork") -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "boomer_site.settings.local"),
@@ -34,7 +44,7 @@ def worker_spawn(*, name: str, queues=QUEUES, concurrency: int = 2, log_path: Pa
                "--without-mingle"]
     output = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_die_with_parent)
     deadline = time.monotonic() + wait
     while not any(n.startswith(f"{name}@") for n in worker_ping(0.5)):
         if process.poll() is not None:
