@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,17 +32,26 @@ def _purge_broker():
     app.control.purge()
 
 
-@pytest.fixture(scope="module")
-def celery_worker(test_env, django_db_blocker):
-    """A real `celery worker` on every queue, for the tests of one module."""
+@contextmanager
+def worker_running(name: str, env: dict, log_name: str):
+    """A real `celery worker` on every queue with `env` (how a module points it at its stand-ins:
+    settings changed in the test process never reach a worker), stopped on exit."""
     from boomer_site.workers import worker_spawn, worker_stop
 
     LOGS.mkdir(parents=True, exist_ok=True)
     _purge_broker()
-    process = worker_spawn(name=f"test-{os.getpid()}-{time.time_ns()}", log_path=LOGS / "worker.log",
-                           extra_env=test_env)
-    yield process
-    worker_stop(process)
+    process = worker_spawn(name=f"{name}-{os.getpid()}-{time.time_ns()}", log_path=LOGS / log_name, extra_env=env)
+    try:
+        yield process
+    finally:
+        worker_stop(process)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(test_env, django_db_blocker):
+    """A real `celery worker` on every queue, for the tests of one module."""
+    with worker_running("test", test_env, "worker.log") as process:
+        yield process
 
 
 def watcher_start(inbox: Path, test_env: dict, debounce: float = 0.5) -> subprocess.Popen:

@@ -2,9 +2,6 @@
 item is not lost: it finishes on the offline provider, and says so."""
 from __future__ import annotations
 
-import os
-import time
-
 import pytest
 from django.db import transaction
 
@@ -12,7 +9,7 @@ from boomer_site.models import DeadLetter
 from products.models import Product, Stage
 from products.services import product_create_from_photos
 from tests.agents import claude_answers as answers
-from tests.conftest import LOGS, wait_for
+from tests.conftest import wait_for, worker_running
 from tests.contract_servers.anthropic import AnthropicServer
 from tests.photos import make_product_photo
 
@@ -27,16 +24,10 @@ def refusing_claude():
 
 @pytest.fixture(scope="module")
 def fallback_worker(test_env, refusing_claude, django_db_blocker):
-    from boomer_site.celery import app
-    from boomer_site.workers import worker_spawn, worker_stop
-
     env = {**test_env, "BOOMER_AI_PROVIDER": "anthropic", "ANTHROPIC_API_KEY": "sk-ant-revoked",
            "ANTHROPIC_BASE_URL": refusing_claude.url, "BOOMER_AI_FALLBACK": "local"}
-    app.control.purge()
-    process = worker_spawn(name=f"fallback-{os.getpid()}-{time.time_ns()}", log_path=LOGS / "fallback-worker.log",
-                           extra_env=env)
-    yield process
-    worker_stop(process)
+    with worker_running("fallback", env, "fallback-worker.log") as process:
+        yield process
 
 
 def test_a_refused_key_falls_back_to_the_offline_provider_and_the_item_says_so(owner, fallback_worker, refusing_claude):

@@ -20,7 +20,7 @@ from boomer_site.models import DeadLetter
 from products.models import Product, Stage
 from products.services import product_create_from_photos
 from tests.agents import claude_answers as answers
-from tests.conftest import LOGS, ROOT, wait_for
+from tests.conftest import LOGS, ROOT, wait_for, worker_running
 from tests.contract_servers.anthropic import AnthropicServer
 from tests.photos import make_product_photo
 
@@ -44,15 +44,8 @@ def claude_env(test_env, claude_server):
 
 @pytest.fixture(scope="module")
 def claude_worker(claude_env, django_db_blocker):
-    from boomer_site.celery import app
-    from boomer_site.workers import worker_spawn, worker_stop
-
-    LOGS.mkdir(parents=True, exist_ok=True)
-    app.control.purge()
-    process = worker_spawn(name=f"claude-{os.getpid()}-{time.time_ns()}", log_path=LOGS / "claude-worker.log",
-                           extra_env=claude_env)
-    yield process
-    worker_stop(process)
+    with worker_running("claude", claude_env, "claude-worker.log") as process:
+        yield process
 
 
 @pytest.fixture(scope="module", autouse=True)

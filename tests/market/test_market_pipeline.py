@@ -3,10 +3,8 @@ reaches PENDING with the recommended price equal to the condition-matched median
 of the comps BOOMER kept, each comp with its reason."""
 from __future__ import annotations
 
-import os
 import statistics
 import threading
-import time
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +18,7 @@ from market.research import comp_from_row
 from market.stats import bucket_of, delivered
 from products.models import Product, Stage
 from products.services import product_create_from_photos
-from tests.conftest import LOGS, ROOT, wait_for
+from tests.conftest import ROOT, wait_for, worker_running
 from tests.photos import make_product_photo
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.browser]
@@ -66,18 +64,13 @@ def ebay_web():
 @pytest.fixture(scope="module")
 def market_worker(test_env, ebay_web, django_db_blocker):
     from boomer_site.breakers import redis_client
-    from boomer_site.celery import app
-    from boomer_site.workers import worker_spawn, worker_stop
 
     for key in redis_client().scan_iter(match="boomer:cache:market:*"):
         redis_client().delete(key)
     env = {**test_env, "BOOMER_MARKET_SOURCES": "own_sales,ebay_sold", "EBAY_WEB_URL": ebay_web.url,
            "BOOMER_MARKET_MAX_PAGES": "1", "BOOMER_SCRAPE_INTERVAL_SECONDS": "0.1"}
-    app.control.purge()
-    process = worker_spawn(name=f"market-{os.getpid()}-{time.time_ns()}", log_path=LOGS / "market-worker.log",
-                           extra_env=env)
-    yield process
-    worker_stop(process)
+    with worker_running("market", env, "market-worker.log") as process:
+        yield process
 
 
 def test_an_item_is_priced_from_the_sold_comps_it_matches(owner, market_worker, ebay_web):
