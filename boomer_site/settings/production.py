@@ -6,6 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 for _required in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"{_required} must be set in production")
+# JSON log lines for the log pipeline, unless the environment asks for plain ones.
+os.environ.setdefault("BOOMER_LOG_FORMAT", "json")
 
 from .base import *  # noqa: E402,F401,F403
 from .base import env  # noqa: E402
