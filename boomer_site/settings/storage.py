@@ -19,3 +19,9 @@ if env.str("BOOMER_STORAGE", default="filesystem") == "s3":
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+
+# Daily backups (beat): a folder or s3://bucket/prefix; "" turns the beat job off (k8s runs a CronJob).
+BOOMER_BACKUP_DIR = env.str("BOOMER_BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BOOMER_BACKUP_KEEP_DAYS = env.int("BOOMER_BACKUP_KEEP_DAYS", default=30)
+PG_DUMP = env.str("PG_DUMP", default="")  # "": the embedded server's pg_dump (no TLS, PostgreSQL ≤ 16)
+PG_RESTORE = env.str("PG_RESTORE", default="")
