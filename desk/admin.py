@@ -3,6 +3,7 @@ platform editable inline, and approve / reject / retry calling the same services
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import redirect
@@ -92,10 +93,10 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["condition", "owner"]
     list_per_page = 50
     raw_id_fields = ["owner"]
-    readonly_fields = ["sku", "stage", "failure_reason", "source", "photos", "found", "ai_spend", "comps",
+    readonly_fields = ["sku", "stage", "failure_reason", "source", "trace_link", "photos", "found", "ai_spend", "comps",
                        "recommended_price", "price_reason", "similar", "history", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "photos"]}),
+        (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "trace_link", "photos"]}),
         ("Identity", {"fields": ["name", "brand", "model", "category", "barcode", "attributes", "notes", "found",
                                  "ai_spend"]}),
         ("Price", {"fields": ["recommended_price", "price_reason", "comps", "similar"]}),
@@ -136,6 +137,14 @@ class ProductAdmin(admin.ModelAdmin):
             'style="max-height:420px;max-width:100%;margin:0 8px 8px 0;border:1px solid #ccc"></a>',
             ((img.image.url, img.original_name) for img in obj.images.all()),
         ) or "—"
+
+    @admin.display(description="trace")
+    def trace_link(self, obj):
+        template = settings.BOOMER_TRACE_URL_TEMPLATE
+        if not (obj.trace_id and template):
+            return obj.trace_id or "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', template.format(trace_id=obj.trace_id),
+                           obj.trace_id)
 
     @admin.display(description="AI cost")
     def ai_cost(self, obj):

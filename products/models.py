@@ -54,6 +54,7 @@ class Product(ConcurrentTransitionMixin, models.Model):
     price_reason = models.TextField(blank=True)
     ai_usage = models.JSONField(default=dict, blank=True,
                                 help_text="What the AI calls for this item cost: tokens and dollars, in all and per step.")
+    trace_id = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from boomer_site.celery import PRIORITY
 from boomer_site.fsm import fsm_move
 from boomer_site.tasking import task_send
+from boomer_site.tracing import context_bind, current_trace_id, trace_ensure
 from products.models import Product, ProductImage
 from products.photos import CheckedPhoto, PhotoRejected, photo_check, photo_size_check
 
@@ -68,9 +69,9 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
         result.duplicate_of = existing
         return result
     try:
-        with transaction.atomic():
+        with trace_ensure("intake"), transaction.atomic():
             product = Product.objects.create(owner=owner, sku=product_sku_new(), notes=notes.strip(), source=source,
-                                             currency=settings.BOOMER_CURRENCY)
+                                             currency=settings.BOOMER_CURRENCY, trace_id=current_trace_id())
             for position, photo in enumerate(checked):
                 image = ProductImage(product=product, owner=owner, sha256=photo.sha256, format=photo.extension,
                                      original_name=photo.name[:255], position=position,
@@ -94,8 +95,8 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
 def pipeline_send(*, product_id: int, priority: str = "medium") -> None:
     """Start the agents' pipeline once the product is committed. Its first step, sent by name
     (the agents sit above products); it goes on to the rest (agents/pipeline.py)."""
-    transaction.on_commit(lambda: task_send("agents.vision", product_id, priority=PRIORITY[priority],
-                                            pipeline_priority=priority))
+    transaction.on_commit(context_bind(lambda: task_send("agents.vision", product_id, priority=PRIORITY[priority],
+                                                         pipeline_priority=priority)))
 
 
 def product_create_from_upload(*, owner, files, notes: str = "") -> IntakeResult:

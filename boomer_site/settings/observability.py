@@ -43,3 +43,7 @@ if SENTRY_DSN:
     import sentry_sdk
 
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
+
+# Tracing is set by the standard OTEL_* variables (OTEL_TRACES_EXPORTER=otlp|console; off when unset).
+# The admin links a product's trace with this template, e.g. http://localhost:16686/trace/{trace_id}.
+BOOMER_TRACE_URL_TEMPLATE = env.str("BOOMER_TRACE_URL_TEMPLATE", default="")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from boomer_site.tracing import tracing_setup
 from products.inbox import DONE, FAILED, inbox_process_ready
 from products.services import inbox_owner_get_or_create
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--poll", type=float, default=5.0, help="rescan at least this often (seconds)")
 
     def handle(self, *args, inbox, debounce, poll, **options):
+        tracing_setup("boomer-watcher")  # off unless OTEL_TRACES_EXPORTER is set
         root = Path(inbox)
         for folder in (root, root / DONE, root / FAILED):
             folder.mkdir(parents=True, exist_ok=True)
