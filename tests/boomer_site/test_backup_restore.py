@@ -190,3 +190,43 @@ def test_missing_pg_dump_binary_is_one_line(tmp_path, settings):
     with pytest.raises(CommandError, match=r"^pg_dump could not be run \(.*no-such-pg_dump: No such file or directory\); set PG_DUMP"):
         _run("backup", "--to", str(tmp_path / "backups"))
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+@pytest.fixture
+def s3(settings):
+    """A local server speaking the S3 API (moto's), a bucket on it, and the AWS_* settings pointed there."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    settings.AWS_S3_ENDPOINT_URL = f"http://{host}:{port}"
+    settings.AWS_S3_REGION_NAME = "us-east-1"
+    settings.AWS_ACCESS_KEY_ID, settings.AWS_SECRET_ACCESS_KEY = "boomer-test", "boomer-test-secret"
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=settings.AWS_S3_ENDPOINT_URL, region_name="us-east-1",
+                          aws_access_key_id="boomer-test", aws_secret_access_key="boomer-test-secret")
+    client.create_bucket(Bucket="boomer-backups")
+    yield client
+    server.stop()
+
+
+def test_backup_to_s3_and_restore_from_it(media_root, drill_db, s3):
+    seller = user_make("s3-seller")
+    photo = make_product_photo(None, label="S3 drill item", ean13=None, size=(640, 480), seed=7)
+    product_create_from_photos(owner=seller, photos=[("s3.jpg", photo)], start_pipeline=False)
+    with psycopg.connect(**connection_params()) as conn:
+        before = _catalogue(conn)
+
+    out, _ = _run("backup", "--to", "s3://boomer-backups/daily")
+    location = out.strip().splitlines()[-1]
+    assert location.startswith("s3://boomer-backups/daily/boomer-")
+    keys = {item["Key"].rsplit("/", 1)[-1] for item in s3.list_objects_v2(Bucket="boomer-backups")["Contents"]}
+    assert keys == {"database.dump", "media-manifest.json", "meta.json"}
+
+    url = _url(drill_db)
+    out, _ = _run("restore", "s3://boomer-backups/daily", "--database-url", url)  # the newest backup there
+    assert f"into database {drill_db}" in out and "media: 1 as backed up" in out, out
+    with psycopg.connect(url) as conn:
+        assert _catalogue(conn) == before
