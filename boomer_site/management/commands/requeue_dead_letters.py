@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 
+from boomer_site.commands import DatabaseCommand
 from boomer_site.deadletters import deadletter_requeue
 from boomer_site.models import DeadLetter
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Replay dead letters that have not been replayed yet (optionally only one task's)."
 
     def add_arguments(self, parser):

@@ -3,10 +3,10 @@ platform, status, owner and date."""
 import argparse
 from datetime import date, datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
-from boomer_site.commands import command_user
+from boomer_site.commands import DatabaseCommand, command_user
 from boomer_site.progress import Progress
 from listings.exports import COLUMNS, FORMATS, listings_export
 from listings.models import ListingStatus
@@ -35,7 +35,7 @@ class _Text:
         self.wrapper.write(text, ending="")
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (f"Export listings as CSV (with a header) or a JSON array, columns: {', '.join(COLUMNS)}; "
             "or as rows of Facebook Marketplace's bulk-upload sheet (--format facebook-bulk). "
             "Filters combine; --since/--until bound the listing's creation time and include the day given. "

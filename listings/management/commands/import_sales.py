@@ -2,9 +2,9 @@
 import csv
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from boomer_site.commands import command_user
+from boomer_site.commands import DatabaseCommand, command_user
 from boomer_site.progress import Progress
 from listings.imports import (
     OPTIONAL,
@@ -25,7 +25,7 @@ def _records_in(path: Path) -> int:
         return max(sum(1 for row in csv.reader(stream) if any(cell.strip() for cell in row)) - 1, 0)
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (f"Import past sales from CSV. Header required (any case): {', '.join(REQUIRED)}; optional: "
             f"{', '.join(OPTIONAL)}. platform is ebay, facebook or mercari; sold_price a number > 0; "
             "sold_at an ISO date or date-time; condition NEW, LIKE_NEW, GOOD, FAIR, POOR or words like "

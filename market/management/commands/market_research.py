@@ -5,8 +5,9 @@ source could not be read (the JSON still shows what the others found)."""
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from boomer_site.commands import DatabaseCommand
 from market.relevance import Item
 from market.research import SOURCES, market_research, product_hash, research, sources_configured
 from market.sources.base import Query
@@ -15,7 +16,7 @@ from products.models import Grade, Product
 CONDITION_OF = {"NEW": "new", "LIKE_NEW": "used", "GOOD": "used", "FAIR": "used", "POOR": "used"}
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Research comparable sales: --product ID or --query TEXT (with --gtin, --category-id, --condition)."
 
     def add_arguments(self, parser):

@@ -2,12 +2,11 @@
 prices, by category and by source (sales not measured yet are measured first)."""
 import json
 
-from django.core.management.base import BaseCommand
-
+from boomer_site.commands import DatabaseCommand
 from market.accuracy import mdape, price_outcomes_record
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Median absolute percentage error (MdAPE) of recommended prices against sold prices, by category and source."
 
     def add_arguments(self, parser):

@@ -1,13 +1,12 @@
 """Research again the comps of items in review or live (a progress bar on a terminal)."""
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
-
+from boomer_site.commands import DatabaseCommand
 from boomer_site.progress import Progress
 from market.services import products_refresh, products_to_refresh
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Refresh market data of items in review or live whose research is older than --older-than-hours (24)."
 
     def add_arguments(self, parser):

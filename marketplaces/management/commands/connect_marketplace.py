@@ -3,14 +3,14 @@
 import getpass
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from boomer_site.commands import command_user
+from boomer_site.commands import DatabaseCommand, command_user
 from marketplaces.credentials import account_save
 from marketplaces.platforms import PLATFORMS
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Connect a seller's marketplace account: manage.py connect_marketplace ebay --user alice --set client_id=…"
 
     def add_arguments(self, parser):

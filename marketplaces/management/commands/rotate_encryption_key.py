@@ -2,12 +2,13 @@
 import base64
 import os
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from boomer_site.commands import DatabaseCommand
 from marketplaces.credentials import CredentialsError, current_key, key_rotate
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = ("Re-encrypt credentials: --old KEY (default: the current key) --new KEY (default: a new random key, "
             "printed once so you can set BOOMER_SECRET_KEY_ENCRYPTION). Keys are base64 of 32 bytes.")
 

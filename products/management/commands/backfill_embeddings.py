@@ -1,6 +1,7 @@
 """Embed products that have no embedding yet, so similarity search and market research find them."""
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from boomer_site.commands import DatabaseCommand
 from boomer_site.progress import Progress
 from products.backfill import BackfillBatch, embeddings_backfill
 
@@ -16,7 +17,7 @@ def _positive(value: str) -> int:
     return number
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = ("Compute the embedding of every product that has none, in primary-key order and in batches. "
             "Safe to stop and run again: it continues with the products still without one. "
             "Progress goes to stderr (a bar on a terminal, one line per batch when piped).")

@@ -4,8 +4,8 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
+from boomer_site.commands import DatabaseCommand
 from products.samples import make_product_photo
 
 SAMPLES = [
@@ -18,7 +18,7 @@ SAMPLES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Make sample photos under var/demo/ and run them through the pipeline (--wait)."
 
     def add_arguments(self, parser):

@@ -4,9 +4,9 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from boomer_site.commands import command_user
+from boomer_site.commands import DatabaseCommand, command_user
 from boomer_site.workers import worker_ping, worker_spawn, worker_stop
 from products.inbox import item_from_path
 from products.models import Product, Stage
@@ -16,7 +16,7 @@ from products.services import inbox_owner_get_or_create, product_create_from_pho
 SETTLED = (Stage.PENDING, Stage.FAILED)
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Make products of the photos and folders given (a folder = one item). --wait for the agents."
 
     def add_arguments(self, parser):

@@ -5,10 +5,10 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
+from boomer_site.commands import DatabaseCommand
 from boomer_site.tracing import tracing_setup
 from products.inbox import DONE, FAILED, inbox_process_ready
 from products.services import inbox_owner_get_or_create
@@ -25,7 +25,7 @@ class _Wake(FileSystemEventHandler):
             self.event.set()
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Watch the inbox: one photo or one sub-folder becomes one product."
 
     def add_arguments(self, parser):
