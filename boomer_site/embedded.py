@@ -108,3 +108,43 @@ def redis_start(var_dir: Path, port: int = DEFAULT_REDIS_PORT) -> str:
                     raise RuntimeError(f"embedded Redis did not start; see {data / 'redis.log'}")
                 time.sleep(0.05)
     return f"redis://127.0.0.1:{port}"
+
+
+def postgres_stop(var_dir: Path) -> bool:
+    """Stop the embedded PostgreSQL under var_dir/pgdata, whoever started it (pg_ctl as the data
+    directory's owner: `pgserver` when root). False when it was not running."""
+    from pgserver._commands import pg_ctl  # imported here: only the embedded path needs it
+
+    pgdata = var_dir / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    owner = pgdata.stat().st_uid
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=owner if os.geteuid() == 0 and owner != 0 else None,
+           timeout=60)
+    return True
+
+
+def redis_stop(port: int) -> bool:
+    """Stop the embedded Redis on 127.0.0.1:port (it saves its append-only file first)."""
+    if not _redis_answers(port):
+        return False
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(b"SHUTDOWN\r\n")
+        conn.recv(64)  # the server closes the connection as it goes
+    deadline = time.monotonic() + 10
+    while _redis_answers(port):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"embedded Redis on port {port} did not stop")
+        time.sleep(0.05)
+    return True
+
+
+if __name__ == "__main__":  # `python -m boomer_site.embedded stop`: what `make stop-servers` runs
+    import sys
+
+    if sys.argv[1:] != ["stop"]:
+        raise SystemExit("usage: python -m boomer_site.embedded stop")
+    var = Path(os.environ.get("BOOMER_VAR_DIR") or Path(__file__).resolve().parent.parent / "var")
+    port = int(os.environ.get("BOOMER_REDIS_PORT") or DEFAULT_REDIS_PORT)
+    print(f"PostgreSQL under {var / 'pgdata'}: {'stopped' if postgres_stop(var) else 'not running'}")
+    print(f"Redis on 127.0.0.1:{port}: {'stopped' if redis_stop(port) else 'not running'}")
