@@ -18,6 +18,21 @@ graceful_timeout = 30
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 errorlog = "-"
+# Gunicorn's own lines (access, errors) as JSON lines too, like every BOOMER process when
+# BOOMER_LOG_FORMAT=json (the production default), secrets redacted the same way.
+if os.environ.get("BOOMER_LOG_FORMAT", "json") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "boomer_site.log_context.JsonLogFormatter"}},
+        "filters": {"redact": {"()": "boomer_site.redaction.RedactSecretsFilter"},
+                    "ids": {"()": "boomer_site.log_context.LogContextFilter"}},
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact", "ids"],
+                                "stream": "ext://sys.stdout"}},
+        "root": {"level": "INFO", "handlers": ["stdout"]},
+        "loggers": {name: {"handlers": ["stdout"], "level": "INFO", "propagate": False}
+                    for name in ("gunicorn.error", "gunicorn.access")},
+    }
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 
 _metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/boomer-prometheus")

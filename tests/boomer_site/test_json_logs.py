@@ -7,8 +7,11 @@ import json
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -226,3 +229,32 @@ def test_production_logs_json_by_default_and_kubernetes_says_so():
     assert formatter(BOOMER_LOG_FORMAT="plain") == "plain"
     configmap = (ROOT / "docker" / "k8s" / "configmap.yaml").read_text()
     assert re.search(r"^  BOOMER_LOG_FORMAT: json$", configmap, re.M)
+
+
+def test_gunicorn_writes_its_own_lines_as_json_too(test_env, tmp_path):
+    """The web process in production is gunicorn: its start and access lines are JSON lines as well."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "gunicorn.log"
+    env = {**os.environ, **test_env, "BOOMER_LOG_FORMAT": "json", "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "GUNICORN_WORKERS": "1", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus")}
+    with open(out, "wb") as handle:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "docker/gunicorn.conf.py", "boomer_site.wsgi:application"],
+                                  cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, out.read_text()
+                    time.sleep(0.2)
+            time.sleep(0.5)
+        finally:
+            server.terminate()
+            server.wait(30)
+    records = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    assert records and all({"timestamp", "level", "logger", "message"} <= set(r) for r in records)
+    assert any(r["logger"] == "gunicorn.access" and "GET /healthz" in r["message"] for r in records)
