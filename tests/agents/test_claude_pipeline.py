@@ -112,6 +112,10 @@ def test_a_contradicted_barcode_is_held_until_the_reviewer_confirms_it(owner, cl
     confirmed = client.post(f"/api/products/{product.pk}/approve/",
                             {"platforms": ["ebay"], "price": "150.00", "confirm": ["barcode"]}, format="json")
     assert confirmed.status_code == 200 and confirmed.json()["stage"] == Stage.PUBLISHING
+    # The seller has no eBay account here: the publish is refused and the item returns to review.
+    # Waiting for it also keeps the worker's publish off the tables this test's teardown empties.
+    wait_for(lambda: Product.objects.get(pk=product.pk).stage == Stage.PENDING, timeout=90,
+             message="the approval to settle")
 
 
 def test_running_the_same_photos_again_asks_claude_nothing(owner, claude_worker, claude_server):
