@@ -49,7 +49,3 @@ def platform_get(code: str) -> Platform:
 
 def platform_label(code: str) -> str:
     return PLATFORMS[code].label if code in PLATFORMS else code
-
-
-def marketplace_choices() -> list[tuple[str, str]]:
-    return [(code, PLATFORMS[code].label) for code in MARKETPLACES]
