@@ -24,7 +24,9 @@ from agents.providers.base import ConditionReport, DraftRequest, Identity, Photo
 from agents.usage import usage_record
 from boomer_site.layered_cache import LayeredCache
 from boomer_site.models import AnalyticsEvent
+from listings.ebay_fields import ebay_fields_fill
 from listings.models import ListingDraft
+from listings.preflight import account_credentials, draft_preflight_store
 from market.research import market_research, pricing_regrade
 from marketplaces.platforms import MARKETPLACES
 from products.models import IN_PIPELINE, Product, ProductCondition, Stage
@@ -184,17 +186,29 @@ def describe_run(*, product_id: int) -> None:
     )
     drafts, note = _drafts(product=product, request=request)
     analysis = {**(product.analysis or {}), "drafts_note": note} if note else product.analysis
+    ebay = _ebay_fields(product) if "ebay" in drafts else None  # eBay's catalog read outside the transaction
     try:
         with transaction.atomic():
             for platform, draft in drafts.items():
                 _draft_save(product=product, platform=platform, draft=draft)
+            if ebay is not None:
+                ListingDraft.objects.filter(product=product, platform="ebay").update(platform_fields=ebay)
             product_transition(product_id=product_id, transition="ready_for_review",
                                fields={"recommended_price": price, "price_reason": why, "analysis": analysis,
                                        "pricing": pricing})
     except IllegalTransition as exc:
         log.info("describe: product %s moved on meanwhile (%s)", product_id, exc)
         return
+    for draft in ListingDraft.objects.filter(product=product).select_related("product"):
+        draft_preflight_store(draft=draft)  # what the desk shows: each platform's refusals, before approval
     _timed(product, "describe", started)
+
+
+def _ebay_fields(product: Product) -> dict:
+    """The eBay draft's category, specifics, condition and identifiers (a reviewer's choices kept)."""
+    current = ListingDraft.objects.filter(product=product, platform="ebay").values_list("platform_fields", flat=True).first()
+    return ebay_fields_fill(product=product, current=current or {},
+                            credentials=account_credentials(owner=product.owner, platform="ebay"))
 
 
 def _drafts(*, product: Product, request: DraftRequest) -> tuple[dict[str, dict], str]:

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from agents.services import product_retry
 from boomer_site.tasking import task_send
+from desk.ebay_desk import ebay_edit_view, ebay_panel, preflight_panel
 from listings.models import Listing, ListingDraft, Platform, Policy
 from listings.services import ApprovalError, draft_update, product_approve, product_reject
 from marketplaces.platforms import PLATFORMS
@@ -76,8 +77,14 @@ class ListingInline(admin.TabularInline):
     model = Listing
     extra = 0
     can_delete = False
-    fields = ["platform", "status", "price", "listing_url", "last_error"]
+    fields = ["platform", "status", "price", "listing_url", "last_error", "refused_fields"]
     readonly_fields = fields
+
+    @admin.display(description="refused by the platform")
+    def refused_fields(self, obj):
+        problems = (obj.platform_fields or {}).get("problems") or []
+        return format_html_join("", "<p class='boomer-refused'><b>{}</b>: {}</p>",
+                                ((p.get("field") or "listing", p.get("message", "")) for p in problems)) or "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -94,12 +101,14 @@ class ProductAdmin(admin.ModelAdmin):
     list_per_page = 50
     raw_id_fields = ["owner"]
     readonly_fields = ["sku", "stage", "failure_reason", "source", "trace_link", "photos", "found", "ai_spend", "comps",
-                       "recommended_price", "price_reason", "similar", "history", "created_at", "updated_at"]
+                       "recommended_price", "price_reason", "similar", "ebay", "preflight", "history",
+                       "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "trace_link", "photos"]}),
         ("Identity", {"fields": ["name", "brand", "model", "category", "barcode", "attributes", "notes", "found",
                                  "ai_spend"]}),
         ("Price", {"fields": ["recommended_price", "price_reason", "comps", "similar"]}),
+        ("Before publishing", {"fields": ["ebay", "preflight"]}),
         ("History", {"fields": ["history"]}),
         ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
@@ -227,6 +236,14 @@ class ProductAdmin(admin.ModelAdmin):
         return format_html("<table><tr><th>product</th><th>stage</th><th>similarity</th><th>sold for</th></tr>{}</table>",
                            format_html_join("", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>', rows))
 
+    @admin.display(description="eBay")
+    def ebay(self, obj):
+        return ebay_panel(obj)
+
+    @admin.display(description="what each platform would refuse")
+    def preflight(self, obj):
+        return preflight_panel(obj)
+
     @admin.display(description="history")
     def history(self, obj):
         events = obj.events.select_related("actor").order_by("created_at", "id")
@@ -257,6 +274,8 @@ class ProductAdmin(admin.ModelAdmin):
             path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view), name="products_product_approve"),
             path("<int:pk>/reject/", self.admin_site.admin_view(self.reject_view), name="products_product_reject"),
             path("<int:pk>/retry/", self.admin_site.admin_view(self.retry_view), name="products_product_retry"),
+            path("<int:pk>/ebay/", self.admin_site.admin_view(lambda request, pk: ebay_edit_view(self, request, pk)),
+                 name="products_product_ebay"),
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -25,6 +25,10 @@ class ListingDraft(models.Model):
     description = models.TextField(blank=True)
     price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     edited = models.BooleanField(default=False, help_text="A person changed it: the agent will not overwrite it.")
+    platform_fields = models.JSONField(
+        default=dict, blank=True,
+        help_text="What the platform itself asks for: eBay's category, item specifics, condition, identifiers, "
+                  "and the last preflight's problems.")
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -61,6 +65,9 @@ class Listing(ConcurrentTransitionMixin, models.Model):
     idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     status = FSMField(default=ListingStatus.DRAFT, choices=ListingStatus.choices, protected=True)
     last_error = models.TextField(blank=True, help_text="Why it is waiting or failed, for the reviewer.")
+    platform_fields = models.JSONField(
+        default=dict, blank=True,
+        help_text="The draft's platform fields as approved, and the platform's refusals per field (problems).")
     failure_permanent = models.BooleanField(default=False, help_text="The platform refused it: retrying cannot help.")
     attempts = models.PositiveIntegerField(default=0)
     screenshot = models.FileField(upload_to="listing-failures/", blank=True,

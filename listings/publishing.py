@@ -11,6 +11,7 @@ reviewer sees) instead of raising, so the chord's callback (listings/settling.py
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -69,8 +70,20 @@ def listing_data(listing: Listing, *, require_price: bool = True) -> ListingData
         price=Decimal(price) if price is not None else None, currency=listing.currency or "USD", grade=grade,
         brand=product.brand or "", category=product.category or "",
         idempotency_key=str(listing.idempotency_key), external_id=listing.external_id or "",
-        listing_url=listing.listing_url or "", created_at=listing.created_at,
+        listing_url=listing.listing_url or "", created_at=listing.created_at, **_platform_data(listing),
     )
+
+
+def _platform_data(listing: Listing) -> dict:
+    """The approved draft's platform fields (eBay's category, specifics, condition, identifiers)."""
+    fields = listing.platform_fields or {}
+    category = fields.get("category") or {}
+    values = {"category_id": str(category.get("id") or ""), "category_path": category.get("path") or "",
+              "aspects": dict(fields.get("aspects") or {}), "condition": (fields.get("condition") or {}).get("enum", ""),
+              "condition_description": fields.get("condition_description") or "",
+              "identifiers": dict(fields.get("identifiers") or {}), "package": dict(fields.get("package") or {})}
+    known = {f.name for f in dataclasses.fields(ListingData)}
+    return {name: value for name, value in values.items() if name in known}
 
 
 def product_media(product):
@@ -121,13 +134,36 @@ def _publish(listing_id: int) -> str:
     except AdapterError as exc:
         # The reviewer sees why it is waiting; the task decides whether to retry.
         Listing.objects.filter(pk=listing_id).update(last_error=f"waiting: {exc.message}"[:2000])
+        _keep_problems(listing_id, exc)
         _keep_screenshot(listing_id, exc)
         raise
     days = settings.BOOMER_LISTING_DAYS
     listing_transition(listing_id=listing_id, transition="go_live", reason="published", fields={
         "external_id": result.external_id, "listing_url": result.listing_url, "last_error": "",
+        "platform_fields": {k: v for k, v in (listing.platform_fields or {}).items() if k != "problems"},
         "failure_permanent": False, "ends_at": timezone.now() + timedelta(days=days)})
     return ListingStatus.LIVE
+
+
+def _keep_problems(listing_id: int, exc: AdapterError) -> None:
+    """The platform's refusal per field (eBay's errors mapped to what their parameters name):
+    kept on the listing, and said in plain words in its last error."""
+    problems = [p for p in (exc.details or {}).get("problems") or [] if isinstance(p, dict) and p.get("message")]
+    if not problems:
+        return
+    listing = Listing.objects.get(pk=listing_id)
+    words = "; ".join(f"{p.get('field') or 'listing'}: {p['message']}" for p in problems)
+    Listing.objects.filter(pk=listing_id).update(
+        platform_fields={**(listing.platform_fields or {}), "problems": problems},
+        last_error=f"waiting: {exc.message} — {words}"[:2000])
+
+
+def _with_problems(listing_id: int, error: str) -> str:
+    """The failure in plain words with the fields the platform named (kept by _keep_problems)."""
+    fields = Listing.objects.values_list("platform_fields", flat=True).filter(pk=listing_id).first() or {}
+    words = "; ".join(f"{p.get('field') or 'listing'}: {p['message']}" for p in fields.get("problems") or []
+                      if p.get("message") and p["message"] not in error)
+    return f"{error} — {words}" if words else error
 
 
 def _keep_screenshot(listing_id: int, exc: AdapterError) -> None:
@@ -142,7 +178,7 @@ def listing_publish_failed(*, listing_id: int, error: str, permanent: bool) -> N
         try:
             if Listing.objects.filter(pk=listing_id, status=ListingStatus.DRAFT).exists():
                 listing_transition(listing_id=listing_id, transition="start_publishing", reason="publishing")
-            listing_transition(listing_id=listing_id, transition="fail", reason=error[:2000],
+            listing_transition(listing_id=listing_id, transition="fail", reason=_with_problems(listing_id, error)[:2000],
                                fields={"failure_permanent": permanent})
         except IllegalListingMove:
             log.info("listing %s already moved on; failure not recorded", listing_id)

@@ -7,8 +7,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from listings import ebay_fields
 from listings.models import Listing, ListingDraft, Policy
+from listings.preflight import account_credentials, draft_preflight_store, problem_names, problems_text, product_preflight
 from listings.publishing import publish_saga_start
+from marketplaces import ebay_catalog
+from marketplaces.adapters.base import AdapterError
 from marketplaces.platforms import MARKETPLACES
 from products.models import Product
 from products.services import product_transition
@@ -16,6 +20,19 @@ from products.services import product_transition
 
 class ApprovalError(ValueError):
     """The approval asks for something that cannot be done (no platform, no price...)."""
+
+
+class PreflightRefused(ApprovalError):
+    """A chosen platform would refuse the item: `missing` names the fields per platform."""
+
+    def __init__(self, found: dict):
+        super().__init__(f"not approved — the platform would refuse it: {problems_text(found)}")
+        self.problems = found
+        self.missing = {platform: problem_names(problems) for platform, problems in found.items()}
+
+
+class CatalogUnavailable(ApprovalError):
+    """eBay's catalog could not be read to check what the reviewer gave: try again."""
 
 
 @transaction.atomic
@@ -43,6 +60,9 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
     missing_price = [p for p in chosen if price is None and (p not in drafts or drafts[p].price is None)]
     if missing_price:
         raise ApprovalError(f"no price for {', '.join(missing_price)}: give one (no comparable sales to suggest it)")
+    found = product_preflight(product=Product.objects.get(pk=product_id), platforms=chosen, price=price)
+    if found:
+        raise PreflightRefused(found)
     product = product_transition(product_id=product_id, transition="approve", by=by,
                                  reason=f"approved for {', '.join(chosen)} ({policy})")
     approved_at = timezone.now()
@@ -53,6 +73,7 @@ def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal
             "approved_at": approved_at, "policy": policy, "title": draft.title if draft else product.title,
             "description": draft.description if draft else "",
             "price": price if price is not None else draft.price, "currency": product.currency,
+            "platform_fields": {k: v for k, v in (draft.platform_fields if draft else {}).items() if k != "preflight"},
         })
     publish_saga_start(product=product, platforms=chosen)
     return product
@@ -70,4 +91,66 @@ def draft_update(*, draft: ListingDraft, title: str, description: str, price) ->
     draft.edited = True
     draft.version += 1
     draft.save()
+    draft_preflight_store(draft=draft)
+    return draft
+
+
+def _ebay_draft(product_id: int) -> tuple[ListingDraft, dict | None]:
+    draft = ListingDraft.objects.select_related("product").filter(product_id=product_id, platform="ebay").first()
+    if draft is None:
+        raise ApprovalError("this item has no eBay draft")
+    return draft, account_credentials(owner=draft.product.owner, platform="ebay")
+
+
+def draft_item_specifics_set(*, product_id: int, specifics: dict[str, dict]) -> ListingDraft | None:
+    """The reviewer's item specifics ({"ebay": {"Type": "…"}}), checked against the category's
+    aspects and kept on the draft (they survive a refused approval); the preflight runs again."""
+    unknown = [platform for platform in specifics if platform != "ebay"]
+    if unknown:
+        raise ApprovalError(f"item specifics are for eBay only, not {', '.join(map(repr, unknown))}")
+    if not specifics.get("ebay"):
+        return None
+    draft, credentials = _ebay_draft(product_id)
+    category_id = ((draft.platform_fields or {}).get("category") or {}).get("id")
+    if not category_id:
+        raise ApprovalError("the eBay category is unknown: choose it before giving item specifics")
+    try:
+        aspects = ebay_catalog.item_aspects(category_id, **ebay_fields.catalog_kwargs(credentials))
+    except AdapterError as exc:
+        raise CatalogUnavailable(f"eBay's item specifics for category {category_id} could not be read "
+                                 f"({exc.message}): try again") from exc
+    try:
+        values = ebay_fields.ebay_specifics_validate(aspects=aspects, values=specifics["ebay"])
+    except ValueError as exc:
+        raise ApprovalError(f"eBay: {exc}") from None
+    draft.platform_fields = ebay_fields.ebay_aspects_set(current=draft.platform_fields or {}, values=values)
+    draft.save(update_fields=["platform_fields", "updated_at"])
+    draft_preflight_store(draft=draft, credentials=credentials)
+    return draft
+
+
+def draft_ebay_category_set(*, product_id: int, category_id: str) -> ListingDraft:
+    """The reviewer's eBay category: its path and specifics read again from eBay."""
+    draft, credentials = _ebay_draft(product_id)
+    try:
+        draft.platform_fields = ebay_fields.ebay_category_choose(
+            product=draft.product, current=draft.platform_fields or {}, category_id=category_id,
+            credentials=credentials)
+    except AdapterError as exc:
+        if exc.permanent:
+            raise ApprovalError(f"eBay does not know category {category_id!r}: {exc.message}") from exc
+        raise CatalogUnavailable(f"eBay's catalog could not be read ({exc.message}): try again") from exc
+    draft.save(update_fields=["platform_fields", "updated_at"])
+    draft_preflight_store(draft=draft, credentials=credentials)
+    return draft
+
+
+def draft_ebay_fields_fill(*, draft: ListingDraft) -> ListingDraft:
+    """BOOMER fills the eBay draft's category, specifics, condition and identifiers (the
+    reviewer's choices kept), then checks it."""
+    credentials = account_credentials(owner=draft.product.owner, platform="ebay")
+    draft.platform_fields = ebay_fields.ebay_fields_fill(product=draft.product, current=draft.platform_fields or {},
+                                                         credentials=credentials)
+    draft.save(update_fields=["platform_fields", "updated_at"])
+    draft_preflight_store(draft=draft, credentials=credentials)
     return draft

@@ -34,11 +34,11 @@ def product_make(*, owner, stage: str = Stage.PENDING, brand="Sony", model="WH-1
         ListingDraft.objects.create(product=product, platform=platform, title=f"{brand} {model} ({platform})",
                                     description="Used – good.", price=Decimal(price) if price else None)
     if with_photo:
-        data = make_product_photo(None, label=f"{brand} {model} {n}", ean13=None, size=(400, 300), seed=n)
+        data = make_product_photo(None, label=f"{brand} {model} {n}", ean13=None, size=(640, 480), seed=n)
         import hashlib
 
         image = ProductImage(product=product, owner=owner, sha256=hashlib.sha256(data).hexdigest(), format="jpg",
-                             width=400, height=300, original_name=f"{n}.jpg")
+                             width=640, height=480, original_name=f"{n}.jpg")
         image.image.save(f"{n}.jpg", ContentFile(data), save=False)
         image.save()
     return Product.objects.get(pk=product.pk)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from listings.moves import IllegalListingMove
-from listings.services import ApprovalError
+from listings.services import ApprovalError, CatalogUnavailable, PreflightRefused
 from products.photos import PhotoRejected
 from products.services import IllegalTransition
 
@@ -19,6 +19,10 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc), "stage": exc.stage}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, IllegalListingMove):
         return Response({"detail": str(exc), "status": exc.status}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, PreflightRefused):
+        return Response({"detail": str(exc), "missing": exc.missing}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, CatalogUnavailable):
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, (ApprovalError, PhotoRejected)):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DataError):

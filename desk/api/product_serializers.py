@@ -28,9 +28,16 @@ class ConditionOut(serializers.ModelSerializer):
 
 
 class DraftOut(serializers.ModelSerializer):
+    platform_fields = serializers.SerializerMethodField()
+
     class Meta:
         model = ListingDraft
-        fields = ["platform", "title", "description", "price", "edited"]
+        fields = ["platform", "title", "description", "price", "edited", "platform_fields"]
+
+    def get_platform_fields(self, obj) -> dict:
+        """eBay: category (id, path, suggestions), aspects, condition, identifiers, and preflight
+        (checked, problems [{field, message}])."""
+        return obj.platform_fields or {}
 
 
 class ListingBrief(serializers.Serializer):
@@ -154,6 +161,19 @@ class ApproveIn(serializers.Serializer):
     confirm = serializers.ListField(child=serializers.ChoiceField(choices=["name", "brand", "model", "category", "barcode"]),
                                     required=False, default=list,
                                     help_text="Contradicted identity fields the reviewer confirms as they are.")
+    item_specifics = serializers.DictField(
+        child=serializers.DictField(child=serializers.JSONField()), required=False, default=dict,
+        help_text='Per platform, item specifics the reviewer supplies: {"ebay": {"Type": "Over the Ear (Full-Size)"}}; '
+                  "a value is a string or a list of strings. Checked against the eBay category's aspects and kept on "
+                  "the draft even if the approval is then refused.")
+
+
+class ApproveConflictOut(serializers.Serializer):
+    detail = serializers.CharField()
+    stage = serializers.CharField(required=False, help_text="The product's current stage (a stage conflict).")
+    missing = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                    help_text='A platform would refuse the item: per platform, the fields it would '
+                                              'refuse, e.g. {"ebay": ["Type"]}.')
 
 
 class RejectIn(serializers.Serializer):

@@ -11,11 +11,11 @@ from rest_framework.views import APIView
 from agents.services import product_retry
 from boomer_site.tasking import task_send
 from desk.api import product_serializers as s
-from desk.api.common import ThrottleFirstMixin, UtcDateTimeFilter, errors
+from desk.api.common import ErrorSerializer, ThrottleFirstMixin, UtcDateTimeFilter, errors
 from desk.permissions import is_reviewer
 from desk.selectors import products_visible
 from listings.models import ListingStatus
-from listings.services import product_approve, product_reject
+from listings.services import draft_item_specifics_set, product_approve, product_reject
 from products.models import Product, Stage
 from products.services import product_create_from_upload
 from products.similarity import products_similar
@@ -81,11 +81,16 @@ class ProductDetailApi(ThrottleFirstMixin, APIView):
 
 class ProductApproveApi(ThrottleFirstMixin, APIView):
     @extend_schema(summary="Approve for platforms: one Listing each, product → PUBLISHING", request=s.ApproveIn,
-                   responses={200: s.ProductOut, **errors(400, 401, 404, 409, 429)})
+                   responses={200: s.ProductOut, **errors(400, 401, 404, 409, 429, conflict=s.ApproveConflictOut),
+                              503: OpenApiResponse(ErrorSerializer,
+                                                   description="eBay's catalog could not be read: try again")})
     def post(self, request, pk: int):
         product = _visible_product(request, pk)
         data = s.ApproveIn(data=request.data)
         data.is_valid(raise_exception=True)
+        specifics = data.validated_data.pop("item_specifics", None) or {}
+        if specifics:
+            draft_item_specifics_set(product_id=product.pk, specifics=specifics)
         product_approve(product_id=product.pk, by=request.user, **data.validated_data)
         return Response(_out(request, product.pk))
 
