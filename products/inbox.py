@@ -11,50 +11,21 @@ is there; the watchdog events only wake the scanner early.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from products.photos import PhotoRejected, photo_size_check
+from products.inbox_items import InboxItem, is_partial, item_from_path, item_read, item_refusals
 from products.services import IntakeResult, product_create_from_photos
 
 log = logging.getLogger(__name__)
 
 DONE, FAILED = ".done", ".failed"
-PARTIAL_SUFFIXES = (".part", ".crdownload", ".tmp", ".download", ".partial", ".swp")
-
-
-@dataclass(frozen=True)
-class InboxItem:
-    path: Path  # a photo file or a sub-folder
-    photos: tuple[Path, ...]
-    notes: tuple[Path, ...]
-
-    @property
-    def files(self) -> tuple[Path, ...]:
-        return self.photos + self.notes
 
 
 def _ignored(path: Path) -> bool:
-    return path.name.startswith(".") or path.name.lower().endswith(PARTIAL_SUFFIXES)
-
-
-def item_from_path(path: Path) -> InboxItem | None:
-    """The item a file or folder makes: its photos and its notes. None if it holds no photo
-    or a copy into it is still under way."""
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not any(
-            x.startswith(".") for x in p.relative_to(path).parts))
-        if any(p.name.lower().endswith(PARTIAL_SUFFIXES) for p in files):
-            return None
-        photos = tuple(p for p in files if p.suffix.lower() != ".txt")
-        notes = tuple(p for p in files if p.suffix.lower() == ".txt")
-        return InboxItem(path, photos, notes) if photos else None
-    if path.suffix.lower() == ".txt" or _ignored(path):
-        return None
-    sidecars = (path.parent / f"{path.name}.txt", path.with_suffix(".txt"))
-    return InboxItem(path, (path,), tuple(dict.fromkeys(p for p in sidecars if p.is_file())))
+    return path.name.startswith(".") or is_partial(path)
 
 
 def inbox_scan(root: Path) -> list[InboxItem]:
@@ -71,27 +42,17 @@ def item_quiet(item: InboxItem, seconds: float, now: float | None = None) -> boo
     """Nothing in the item has been written for `seconds`."""
     now = time.time() if now is None else now
     try:
-        newest = max(p.stat().st_mtime for p in (*item.files, item.path))
+        newest = max(p.lstat().st_mtime for p in (*item.files, item.path))
     except FileNotFoundError:
         return False
     return now - newest >= seconds
-
-
-def _read_notes(item: InboxItem) -> str:
-    texts = []
-    for path in item.notes:
-        try:
-            texts.append(path.read_text(encoding="utf-8", errors="replace").strip())
-        except OSError as exc:
-            log.warning("cannot read notes %s: %s", path, exc)
-    return "\n".join(t for t in texts if t)
 
 
 def _destination(folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     counter = 1
-    while target.exists() or Path(f"{target}.error.txt").exists():
+    while os.path.lexists(target) or Path(f"{target}.error.txt").exists():
         stem, dot, ext = name.partition(".")
         target = folder / f"{stem}-{counter}{dot}{ext}"
         counter += 1
@@ -105,44 +66,38 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 def item_process(*, root: Path, item: InboxItem, owner) -> IntakeResult:
-    """Turn one quiet item into a product and move its files out of the way."""
-    photos, oversize = [], []
-    for path in item.photos:
-        try:
-            photo_size_check(path.stat().st_size)
-            photos.append((path.name, path.read_bytes()))
-        except PhotoRejected as exc:
-            oversize.append((path.name, str(exc)))
-        except OSError as exc:
-            photos.append((path.name, b""))
-            log.warning("cannot read %s: %s", path, exc)
-    result = product_create_from_photos(owner=owner, photos=photos, notes=_read_notes(item),
+    """Turn one quiet item into a product and move its files out of the way: each file not
+    taken (a link, too large, past the photo limit, not a usable photo) to `.failed/` with why."""
+    files = item_read(item)
+    result = product_create_from_photos(owner=owner, photos=files.photos, notes=files.notes,
                                         source=str(item.path.relative_to(root)))
-    result.rejected.extend(oversize)
-    reasons = dict(result.rejected)
+    refused = item_refusals(item, files, result.rejected)
+    result.rejected = [(path.name, why) for path, why in refused]
     failed_dir, done_dir = root / FAILED, root / DONE
-    whole_item_failed = result.product is None and result.duplicate_of is None
-    if item.path.is_dir():
-        if whole_item_failed:
-            moved = _move(item.path, failed_dir)
-            summary = "\n".join(f"{name}: {why}" for name, why in result.rejected) or "no photos in the folder"
+    reasons = dict(refused)
+    unusable = result.product is None and result.duplicate_of is None  # the whole item is set aside
+    if unusable:
+        moved = _move(item.path, failed_dir)
+        if item.is_folder:
+            summary = "\n".join(f"{path.relative_to(item.path)}: {why}" for path, why in refused) or "no photos"
             Path(f"{moved}.error.txt").write_text(f"No usable photo in this folder.\n{summary}\n")
             return result
-        for path in item.photos:
-            if path.name in reasons:
-                moved = _move(path, failed_dir / item.path.name)
-                Path(f"{moved}.error.txt").write_text(reasons[path.name] + "\n")
-        _move(item.path, done_dir)
-        return result
-    if whole_item_failed:
-        moved = _move(item.path, failed_dir)
-        Path(f"{moved}.error.txt").write_text((reasons.get(item.path.name) or "not usable") + "\n")
-        for note in item.notes:
-            _move(note, failed_dir)
+        Path(f"{moved}.error.txt").write_text((reasons.get(item.path) or "not usable") + "\n")
     else:
+        set_aside = failed_dir / item.path.name if item.is_folder else failed_dir
+        for path, why in refused:
+            moved = _move(path, set_aside)
+            Path(f"{moved}.error.txt").write_text(why + "\n")
         _move(item.path, done_dir)
-        for note in item.notes:
-            _move(note, done_dir)
+        if item.is_folder:
+            return result
+    for note in item.notes:
+        if note in reasons:
+            if os.path.lexists(note):  # a refused sidecar of a photo that failed as a whole
+                moved = _move(note, failed_dir)
+                Path(f"{moved}.error.txt").write_text(reasons[note] + "\n")
+        else:
+            _move(note, failed_dir if unusable else done_dir)
     return result
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from boomer_site.celery import PRIORITY
 from boomer_site.fsm import fsm_move
@@ -26,6 +27,7 @@ class IntakeResult:
     product: Product | None = None
     duplicate_of: Product | None = None
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    notes_added: bool = False  # a duplicate's new notes were added to the existing product's
 
 
 def product_sku_new() -> str:
@@ -39,7 +41,7 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
     Bad photos are listed in `rejected` and do not stop the good ones (a CheckedPhoto is not
     checked twice). If any good photo is
     already known for this owner (same content hash), nothing new is made: `duplicate_of`
-    names the existing product.
+    names the existing product, and notes that came with the photo are added to its notes.
     """
     result = IntakeResult()
     checked: list[CheckedPhoto] = []
@@ -66,7 +68,7 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
 
     existing = _product_with_photo(owner=owner, hashes=seen)
     if existing is not None:
-        result.duplicate_of = existing
+        result.duplicate_of, result.notes_added = existing, _notes_add(product=existing, notes=notes, source=source)
         return result
     try:
         with trace_ensure("intake"), transaction.atomic():
@@ -85,7 +87,7 @@ def product_create_from_photos(*, owner, photos: list[tuple[str, bytes] | Checke
         existing = _product_with_photo(owner=owner, hashes=seen)
         if existing is None:
             raise
-        result.duplicate_of = existing
+        result.duplicate_of, result.notes_added = existing, _notes_add(product=existing, notes=notes, source=source)
         return result
     result.product = product
     log.info("product %s created from %d photo(s) (%s)", product.sku, len(checked), source)
@@ -111,6 +113,25 @@ def product_create_from_upload(*, owner, files, notes: str = "") -> IntakeResult
         except PhotoRejected as exc:
             raise PhotoRejected(f"{name}: {exc}") from exc
     return product_create_from_photos(owner=owner, photos=photos, notes=notes, source="api", priority="high")
+
+
+def _notes_add(*, product: Product, notes: str, source: str) -> bool:
+    """Keep what a seller wrote beside a photo sent again: appended to the product's notes, marked
+    as added later (nothing if empty or already there). The agents have read the notes before
+    this; the reviewer sees the addition."""
+    notes = notes.strip()
+    if not notes:
+        return False
+    with transaction.atomic():
+        current = Product.objects.select_for_update().values_list("notes", flat=True).get(pk=product.pk)
+        if notes in current:
+            return False
+        origin = f", from {source}" if source else ""
+        heading = f"Added later ({timezone.now():%Y-%m-%d %H:%M} UTC, sent again with the same photo{origin}):"
+        product.notes = f"{current}\n\n{heading}\n{notes}".strip()
+        Product.objects.filter(pk=product.pk).update(notes=product.notes, updated_at=timezone.now())
+    log.info("product %s: notes sent with a duplicate photo were added", product.sku)
+    return True
 
 
 def _product_with_photo(*, owner, hashes: set[str]) -> Product | None:

@@ -50,7 +50,7 @@ def test_process_images_waits_and_prints_one_json_document(tmp_path, test_env, o
     assert document["rejected"] == [{"source": str(tmp_path / "broken.jpg"),
                                      "reason": document["rejected"][0]["reason"]}]
     assert "not an image" in document["rejected"][0]["reason"]
-    assert document["duplicates"] == [{"source": str(copy), "product_id": item["id"]}]
+    assert document["duplicates"] == [{"source": str(copy), "product_id": item["id"], "notes_added": False}]
     assert Product.objects.count() == 1
     assert not app.control.ping(timeout=0.5), "the worker it started is still running"
 

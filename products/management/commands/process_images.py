@@ -1,5 +1,6 @@
 """One-shot intake of photos and folders named on the command line (the inbox's rules)."""
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -8,7 +9,7 @@ from django.core.management.base import CommandError
 
 from boomer_site.commands import DatabaseCommand, command_user
 from boomer_site.workers import worker_ping, worker_spawn, worker_stop
-from products.inbox import item_from_path
+from products.inbox_items import item_from_path, item_read, item_refusals
 from products.models import Product, Stage
 from products.reports import product_report
 from products.services import inbox_owner_get_or_create, product_create_from_photos
@@ -66,23 +67,22 @@ class Command(DatabaseCommand):
         product_ids, rejected, duplicates = [], [], []
         for raw in paths:
             path = Path(raw)
-            if not path.exists():
+            if not os.path.lexists(path):
                 rejected.append({"source": raw, "reason": "no such file or folder"})
                 continue
             item = item_from_path(path)
             if item is None:
                 rejected.append({"source": raw, "reason": "no photo in it" if path.is_dir() else "not a photo (notes file)"})
                 continue
-            photos = [(p.name, p.read_bytes()) for p in item.photos]
-            notes = "\n".join(n.read_text(encoding="utf-8", errors="replace").strip() for n in item.notes)
-            result = product_create_from_photos(owner=owner, photos=photos, notes=notes, source=str(path))
-            for name, reason in result.rejected:
-                source = str(path / name) if path.is_dir() else str(path)
-                rejected.append({"source": source, "reason": reason})
+            files = item_read(item)  # the inbox's checks: no links, sizes before reading, the photo limit
+            result = product_create_from_photos(owner=owner, photos=files.photos, notes=files.notes, source=str(path))
+            rejected += [{"source": str(source), "reason": reason}
+                         for source, reason in item_refusals(item, files, result.rejected)]
             if result.product:
                 product_ids.append(result.product.pk)
             elif result.duplicate_of:
-                duplicates.append({"source": str(path), "product_id": result.duplicate_of.pk})
+                duplicates.append({"source": str(path), "product_id": result.duplicate_of.pk,
+                                   "notes_added": result.notes_added})
         return {"product_ids": product_ids, "rejected": rejected, "duplicates": duplicates}
 
     def _wait(self, product_ids, timeout):
@@ -117,7 +117,8 @@ class Command(DatabaseCommand):
         for r in document["rejected"]:
             self.stdout.write(f"rejected {r['source']}: {r['reason']}")
         for d in document["duplicates"]:
-            self.stdout.write(f"duplicate {d['source']} (product #{d['product_id']})")
+            added = ", its notes added to the product's" if d["notes_added"] else ""
+            self.stdout.write(f"duplicate {d['source']} (product #{d['product_id']}{added})")
 
 
 def _json_dump(document):

@@ -52,7 +52,8 @@ class Command(DatabaseCommand):
                     if result.product:
                         log.info("%s → product %s", item.path.name, result.product.sku)
                     elif result.duplicate_of:
-                        log.info("%s is a duplicate of %s", item.path.name, result.duplicate_of.sku)
+                        log.info("%s is a duplicate of %s%s", item.path.name, result.duplicate_of.sku,
+                                 " (its notes were added to the product's)" if result.notes_added else "")
                     for name, why in result.rejected:
                         log.warning("%s rejected: %s", name, why)
                 # Sleep until something changes, but come back while items are settling.
