@@ -100,11 +100,12 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["condition", "owner"]
     list_per_page = 50
     raw_id_fields = ["owner"]
-    readonly_fields = ["sku", "stage", "failure_reason", "source", "trace_link", "photos", "found", "ai_spend", "comps",
-                       "recommended_price", "price_reason", "similar", "ebay", "preflight", "history",
-                       "created_at", "updated_at"]
+    readonly_fields = ["sku", "stage", "failure_reason", "source", "trace_link", "photos", "photo_warnings", "found",
+                       "ai_spend", "comps", "recommended_price", "price_reason", "similar", "ebay", "preflight",
+                       "history", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "trace_link", "photos"]}),
+        (None, {"fields": ["sku", "stage", "failure_reason", "owner", "source", "trace_link", "photos",
+                           "photo_warnings"]}),
         ("Identity", {"fields": ["name", "brand", "model", "category", "barcode", "attributes", "notes", "found",
                                  "ai_spend"]}),
         ("Price", {"fields": ["recommended_price", "price_reason", "comps", "similar"]}),
@@ -138,6 +139,10 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="why it failed")
     def failure_reason_short(self, obj):
         return (obj.failure_reason[:80] + "…") if len(obj.failure_reason) > 80 else obj.failure_reason
+
+    @admin.display(description="photo warnings")
+    def photo_warnings(self, obj):
+        return format_html_join("", "<p class='boomer-warning'>⚠ {}</p>", ((w,) for w in obj.photo_warnings())) or "—"
 
     @admin.display(description="photos")
     def photos(self, obj):

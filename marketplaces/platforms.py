@@ -21,12 +21,14 @@ class Platform:
     adapter: str  # dotted path of the MarketplaceAdapter class (BOOMER_ADAPTERS overrides it)
     queue: str = "listing"  # Celery queue of its publish/withdraw/sync tasks
     listable: bool = True  # a target a reviewer can approve for (the file export is not)
+    photo_min_long_edge: int = 0  # pixels; a smaller photo is accepted with a warning on the item
 
 
 PLATFORMS: dict[str, Platform] = {p.code: p for p in (
-    # eBay: title 80 characters; the description is HTML up to 500 000, our plain-text cap is 4000.
+    # eBay: title 80 characters; the description is HTML up to 500 000, our plain-text cap is 4000;
+    # photos at least 500 pixels on the longest side.
     Platform("ebay", "eBay", 80, 4000, ("client_id", "client_secret", "refresh_token"),
-             "marketplaces.adapters.ebay.EbayAdapter"),
+             "marketplaces.adapters.ebay.EbayAdapter", photo_min_long_edge=500),
     # Facebook catalog items: title up to 150 characters; our description cap is 5000.
     Platform("facebook", "Facebook Marketplace", 150, 5000, ("access_token", "catalog_id"),
              "marketplaces.adapters.facebook.FacebookAdapter"),

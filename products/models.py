@@ -6,6 +6,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from pgvector.django import HnswIndex, VectorField
 
 from products.embedding import EMBEDDING_DIM
+from products.photos import photo_warnings
 
 
 class Stage(models.TextChoices):
@@ -85,6 +86,12 @@ class Product(ConcurrentTransitionMixin, models.Model):
                 if current is None or str(current) == str(item.get("value")):
                     contradicted.append(name)
         return contradicted
+
+    def photo_warnings(self) -> list[str]:
+        """Photos accepted at intake that a marketplace may refuse (too small for eBay)."""
+        return [warning for image in self.images.all()
+                for warning in photo_warnings(name=image.original_name or f"photo {image.position + 1}",
+                                              width=image.width, height=image.height)]
 
     @property
     def title(self) -> str:

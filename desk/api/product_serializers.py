@@ -108,12 +108,13 @@ class ProductOut(serializers.ModelSerializer):
     unknowns = serializers.SerializerMethodField()
     identity = serializers.SerializerMethodField()
     ai = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
         fields = ["id", "sku", "stage", "failure_reason", "name", "brand", "model", "category", "barcode",
                   "attributes", "notes", "unknowns", "identity", "condition", "price", "drafts", "listings", "images",
-                  "ai", "created_at", "updated_at"]
+                  "warnings", "ai", "created_at", "updated_at"]
 
     def get_condition(self, obj) -> ConditionOut(allow_null=True):
         condition = getattr(obj, "condition", None)
@@ -134,6 +135,10 @@ class ProductOut(serializers.ModelSerializer):
         return IdentityOut({"unknowns": analysis.get("unknowns", []), "evidence": evidence,
                             "contradicted": obj.contradicted_fields(), "provider": analysis.get("provider"),
                             "fallback": analysis.get("fallback")}).data
+
+    def get_warnings(self, obj) -> list[str]:
+        """What the reviewer should know before publishing, e.g. a photo under eBay's minimum."""
+        return obj.photo_warnings()
 
     def get_ai(self, obj) -> AiUsageOut(allow_null=True):
         summary = ai_summary(obj)

@@ -17,6 +17,12 @@ def _bomb():
     return buffer.getvalue()
 
 
+def _png(size):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 GOOD = make_product_photo(None, label="NIKE Air Max 90", ean13=None, size=(640, 480), seed=7)
 
 
@@ -25,7 +31,8 @@ GOOD = make_product_photo(None, label="NIKE Air Max 90", ean13=None, size=(640, 
     ("letter.jpg", b"Dear seller" * 50, "not an image"),
     ("cut.jpg", GOOD[: len(GOOD) // 3], "truncated"),
     ("bomb.png", _bomb(), "decompression bomb"),
-])
+    ("dot.png", _png((1, 1)), "too small to show an item: 1x1 pixels"),
+], ids=["empty", "letter", "truncated", "bomb", "one-pixel"])
 def test_each_bad_file_is_a_400_naming_it(api, people, name, data, reason):
     client = api()
     client.login("seller_a")
@@ -63,6 +70,33 @@ def test_the_same_photo_twice_answers_the_existing_product(api, people):
     other.login("seller_b")
     theirs = other.post("/api/products/", files=[("images", ("shoe.jpg", GOOD))])
     assert theirs.status_code == 201 and theirs.json()["id"] != first.json()["id"]
+
+
+def test_a_photo_under_ebays_minimum_is_taken_with_a_warning(api, people):
+    client = api()
+    client.login("seller_a")
+    small = make_product_photo(None, label="IKEA lamp", ean13=None, size=(400, 300), seed=8)
+    response = client.post("/api/products/", files=[("images", ("lamp.jpg", small))])
+    assert response.status_code == 201, response.text
+    assert response.json()["warnings"] == ["lamp.jpg is 400x300 pixels: eBay asks for at least 500 on the longest side"]
+    response = client.post("/api/products/", files=[("images", ("shoe.jpg", GOOD))])
+    assert response.status_code == 201 and response.json()["warnings"] == []
+
+
+def test_the_same_photo_with_new_notes_keeps_the_notes(api, people):
+    client = api()
+    client.login("seller_a")
+    first = client.post("/api/products/", files=[("images", ("shoe.jpg", GOOD))], data={"notes": "size 10"})
+    again = client.post("/api/products/", files=[("images", ("shoe.jpg", GOOD))],
+                        data={"notes": "the left sole is worn"})
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    notes = again.json()["notes"]
+    assert notes.startswith("size 10\n\nAdded later (") and notes.endswith("sent again with the same photo, from api):"
+                                                                          "\nthe left sole is worn")
+    once_more = client.post("/api/products/", files=[("images", ("shoe.jpg", GOOD))],
+                            data={"notes": "the left sole is worn"})
+    assert once_more.json()["notes"] == notes  # the same words are not added twice
+    assert client.get(f"/api/products/{first.json()['id']}/").json()["notes"] == notes
 
 
 def test_a_json_body_gets_415_not_500(api, people):

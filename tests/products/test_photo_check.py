@@ -4,7 +4,7 @@ import io
 import pytest
 from PIL import Image
 
-from products.photos import PhotoRejected, photo_check
+from products.photos import PhotoRejected, photo_check, photo_warnings
 from tests.photos import make_product_photo
 
 
@@ -47,3 +47,16 @@ def test_too_large_file_is_refused(settings):
     settings.BOOMER_MAX_UPLOAD_BYTES = 1000
     with pytest.raises(PhotoRejected, match="too large"):
         photo_check(name="big.jpg", data=b"\xff" * 1001)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (99, 400), (400, 99)])
+def test_a_photo_too_small_to_show_an_item_is_refused(size):
+    with pytest.raises(PhotoRejected, match=f"too small to show an item: {size[0]}x{size[1]} pixels"):
+        photo_check(name="dot.png", data=_png(size))
+
+
+def test_a_photo_under_ebays_minimum_long_edge_is_accepted_with_a_warning():
+    photo = photo_check(name="lamp.png", data=_png((400, 300)))
+    assert photo_warnings(name=photo.name, width=photo.width, height=photo.height) == [
+        "lamp.png is 400x300 pixels: eBay asks for at least 500 on the longest side"]
+    assert photo_warnings(name="tall.png", width=300, height=500) == []  # the long edge counts
