@@ -4,7 +4,9 @@ the log redaction (boomer_site/redaction.py) so no log line shows them.
 Key: the `BOOMER_SECRET_KEY_ENCRYPTION` setting (from the environment), base64 of 32 random bytes
 (`python -c "import os,base64;print(base64.b64encode(os.urandom(32)).decode())"`).
 Unset: derived from Django's SECRET_KEY with HKDF-SHA256 (info b"boomer-credentials"), so
-a dev checkout works out of the box; production should set its own key. Old keys listed in
+a dev checkout works out of the box — only where `BOOMER_ENCRYPTION_KEY_DERIVED` allows it:
+production refuses to start without a key of its own and never derives one (with a leaked
+SECRET_KEY the derived key would open every dump). Old keys listed in
 `BOOMER_SECRET_KEY_ENCRYPTION_OLD` (comma-separated base64) can still decrypt until
 `key_rotate` re-encrypts the rows with the current key.
 
@@ -57,9 +59,17 @@ def derived_key() -> bytes:
         settings.SECRET_KEY.encode())
 
 
+def _derived_allowed() -> bool:
+    return getattr(settings, "BOOMER_ENCRYPTION_KEY_DERIVED", True)
+
+
 def current_key() -> bytes:
     configured = settings.BOOMER_SECRET_KEY_ENCRYPTION
-    return _decode_key(configured) if configured else derived_key()
+    if configured:
+        return _decode_key(configured)
+    if not _derived_allowed():
+        raise CredentialsError("BOOMER_SECRET_KEY_ENCRYPTION is not set (no key is derived from SECRET_KEY here)")
+    return derived_key()
 
 
 def key_id(key: bytes) -> bytes:
@@ -67,7 +77,7 @@ def key_id(key: bytes) -> bytes:
 
 
 def _known_keys() -> dict[bytes, bytes]:
-    keys = [current_key(), derived_key()]
+    keys = [current_key()] + ([derived_key()] if _derived_allowed() else [])
     keys += [_decode_key(k.strip()) for k in settings.BOOMER_SECRET_KEY_ENCRYPTION_OLD if k.strip()]
     return {key_id(k): k for k in keys}
 

@@ -20,8 +20,11 @@ BOOMER_ADAPTERS = env.json("BOOMER_ADAPTERS", default={})
 BOOMER_BREAKER_FAIL_MAX = env.int("BOOMER_BREAKER_FAIL_MAX", default=5)
 BOOMER_BREAKER_RESET_SECONDS = env.float("BOOMER_BREAKER_RESET_SECONDS", default=60.0)
 
-# base64 of 32 bytes; unset: derived from SECRET_KEY (HKDF). Old keys still decrypt until rotated.
+# base64 of 32 bytes; unset: derived from SECRET_KEY (HKDF) on a developer's machine and in tests
+# only — production requires it and never derives (BOOMER_ENCRYPTION_KEY_DERIVED = False there).
+# Old keys still decrypt until rotated.
 BOOMER_SECRET_KEY_ENCRYPTION = env.str("BOOMER_SECRET_KEY_ENCRYPTION", default="")
+BOOMER_ENCRYPTION_KEY_DERIVED = True
 BOOMER_SECRET_KEY_ENCRYPTION_OLD = env.list("BOOMER_SECRET_KEY_ENCRYPTION_OLD", default=[])
 
 # Photo URLs the platforms fetch: BOOMER_PUBLIC_MEDIA_URL (a prefix, or the dotted path of a

@@ -2,11 +2,13 @@
 failing tasks and their retries; requests' ids; secrets redacted as in plain lines."""
 from __future__ import annotations
 
+import base64
 import io
 import json
 import logging
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -215,7 +217,8 @@ def test_a_tasks_subject_by_convention():
 def test_production_logs_json_by_default_and_kubernetes_says_so():
     code = "from django.conf import settings; print(settings.LOGGING['handlers']['stderr']['formatter'])"
     env = {key: value for key, value in os.environ.items() if key != "BOOMER_LOG_FORMAT"}
-    env.update(DJANGO_SETTINGS_MODULE="boomer_site.settings.production", DJANGO_SECRET_KEY="x" * 50,
+    env.update(DJANGO_SETTINGS_MODULE="boomer_site.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+               BOOMER_SECRET_KEY_ENCRYPTION=base64.b64encode(os.urandom(32)).decode(),
                DATABASE_URL="postgres://boomer:pw@127.0.0.1:9/boomer", REDIS_URL="redis://127.0.0.1:9/0",
                DJANGO_ALLOWED_HOSTS="localhost")
 
