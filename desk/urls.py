@@ -6,6 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from boomer_site import views
+from desk import ebay_views
 from desk.api.common import IdConverter
 
 register_converter(IdConverter, "id")
@@ -19,6 +20,9 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("", include("django_prometheus.urls")),
     path("admin/", admin.site.urls),
+    path("ebay/connect/", ebay_views.ebay_connect_start, name="ebay-connect"),
+    path("ebay/connect/callback/", ebay_views.ebay_connect_callback, name="ebay-connect-callback"),
+    path("ebay/notifications/", ebay_views.ebay_notifications_receive, name="ebay-notifications"),
     path("api/", include("desk.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

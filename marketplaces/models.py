@@ -12,6 +12,13 @@ class MarketplaceAccount(models.Model):
     secret = models.BinaryField(editable=False)
     key_id = models.CharField(max_length=32, db_index=True, editable=False,
                               help_text="Which encryption key sealed `secret` (a fingerprint, not the key).")
+    external_user_id = models.CharField(
+        max_length=100, blank=True, db_index=True, editable=False,
+        help_text="The seller's id on the platform (eBay's userId), read at connect time: eBay's account-deletion "
+                  "notifications name it.")
+    token_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the stored refresh token stops working (eBay: about 18 months after consent).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,12 @@ class SellerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_profile")
     webhook_url = models.URLField(blank=True, help_text="POSTed a JSON body signed with HMAC-SHA256.")
     webhook_secret = models.CharField(max_length=128, blank=True)
+    # Where the seller ships from: marketplaces need it (eBay's inventory location).
+    address_line1 = models.CharField(max_length=180, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state_or_province = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="Two-letter ISO code, e.g. US.")
 
     class Meta:
         db_table = "listings_sellerprofile"

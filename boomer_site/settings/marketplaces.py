@@ -5,6 +5,14 @@ from .environment import env
 EBAY_API_URL = env.str("EBAY_API_URL", default="https://api.ebay.com")
 EBAY_AUTH_URL = env.str("EBAY_AUTH_URL", default="")  # empty: the API URL
 EBAY_WEB_URL = env.str("EBAY_WEB_URL", default="https://www.ebay.com")
+# Sellers connect through eBay's consent page (EBAY_CLIENT_ID / EBAY_CLIENT_SECRET are in market.py):
+# the app's RuName, and the consent page (sandbox: https://auth.sandbox.ebay.com/oauth2/authorize).
+EBAY_RU_NAME = env.str("EBAY_RU_NAME", default="")
+EBAY_AUTH_WEB_URL = env.str("EBAY_AUTH_WEB_URL", default="https://auth.ebay.com/oauth2/authorize")
+# eBay's notifications: the verification token given to eBay and the endpoint's public URL, exactly as
+# registered (both enter the challenge answer).
+EBAY_VERIFICATION_TOKEN = env.str("EBAY_VERIFICATION_TOKEN", default="")
+EBAY_NOTIFICATION_ENDPOINT = env.str("EBAY_NOTIFICATION_ENDPOINT", default="")
 FACEBOOK_GRAPH_URL = env.str("FACEBOOK_GRAPH_URL", default="https://graph.facebook.com/v19.0")
 FACEBOOK_WEB_URL = env.str("FACEBOOK_WEB_URL", default="https://www.facebook.com")
 FACEBOOK_BATCH_POLL_SECONDS = env.float("FACEBOOK_BATCH_POLL_SECONDS", default=1.0)

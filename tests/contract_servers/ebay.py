@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from .base import ContractServer, Request, Response
+from .ebay_account import install_account_routes
 
 CONDITIONS = {"NEW", "LIKE_NEW", "NEW_OTHER", "NEW_WITH_DEFECTS", "USED_EXCELLENT", "USED_VERY_GOOD", "USED_GOOD",
               "USED_ACCEPTABLE", "FOR_PARTS_OR_NOT_WORKING", "CERTIFIED_REFURBISHED", "SELLER_REFURBISHED"}
@@ -41,6 +42,7 @@ class EbayServer(ContractServer):
         self.route("POST", INV + r"/offer/(?P<offer_id>[^/]+)/publish", self.publish)
         self.route("POST", INV + r"/offer/(?P<offer_id>[^/]+)/withdraw", self.withdraw)
         self.route("GET", r"/sell/fulfillment/v1/order", self.get_orders)
+        install_account_routes(self)  # consent, code grant, policies, location, identity, notification key
 
     def error_body(self, status: int) -> dict:
         if status == 429:
@@ -72,6 +74,8 @@ class EbayServer(ContractServer):
         if req.headers.get("Authorization") != expected:
             return Response(401, {"error": "invalid_client", "error_description": "client authentication failed"})
         form = req.form()
+        if form.get("grant_type") in getattr(self, "grants", {}):  # other grants: ebay_account.py
+            return self.grants[form["grant_type"]](form)
         if form.get("grant_type") != "refresh_token":
             return Response(400, {"error": "unsupported_grant_type", "error_description": "grant type not supported"})
         if form.get("refresh_token") != self.refresh_token:

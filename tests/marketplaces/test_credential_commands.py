@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_connect_then_rotate(owner, settings):
     out = io.StringIO()
-    call_command("connect_marketplace", "ebay", "--user", owner.username, "--no-input",
+    call_command("connect_marketplace", "ebay", "--user", owner.username, "--no-input", "--no-setup",
                  "--set", "client_id=app-1", "--set", "client_secret=s3cr3t-client", "--set", "refresh_token=rt-XYZ",
                  stdout=out)
     assert "s3cr3t" not in out.getvalue() and "ebay connected" in out.getvalue()

@@ -1,0 +1,227 @@
+"""eBay's seller-setup and notification contract, added to EbayServer by `install_account_routes`:
+the consent page (authorize → redirect back with code + state), the authorization-code and
+client-credentials grants on the token route, the Account API's business policies, inventory
+locations, the Commerce Identity user, and the Notification API's public key, plus helpers
+that sign a notification the way eBay does (ECDSA, SHA1, over the raw body)."""
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from .base import Request, Response
+
+SPEC = Path("/work/shared/ebay-openapi/sell_inventory_v1_oas3.json")
+REFRESH_TOKEN_SECONDS = 47_304_000  # eBay's 18 months
+KNOWN_SCOPES = {"https://api.ebay.com/oauth/api_scope" + s for s in (
+    "", "/sell.inventory", "/sell.account", "/sell.fulfillment", "/commerce.identity.readonly",
+    "/commerce.notification.subscription", "/sell.inventory.readonly", "/sell.account.readonly",
+    "/sell.fulfillment.readonly")}
+
+
+def _error(status: int, error_id: int, message: str, domain: str = "API_ACCOUNT") -> Response:
+    return Response(status, {"errors": [{"errorId": error_id, "domain": domain, "category": "REQUEST",
+                                         "message": message, "longMessage": message}]})
+
+
+@lru_cache(maxsize=1)
+def _location_schema() -> dict:
+    return json.loads(SPEC.read_text())["components"]["schemas"]
+
+
+def _unknown_fields(value: dict, schema_name: str, where: str) -> list[str]:
+    """Field names the spec's schema (and its nested objects) does not define."""
+    schemas = _location_schema()
+    props = schemas[schema_name].get("properties", {})
+    unknown = []
+    for name, item in value.items():
+        if name not in props:
+            unknown.append(f"{where}{name}")
+            continue
+        ref = props[name].get("$ref", "")
+        if ref and isinstance(item, dict):
+            unknown += _unknown_fields(item, ref.rsplit("/", 1)[-1], f"{where}{name}.")
+    return unknown
+
+
+def default_policies() -> dict[str, list[dict]]:
+    return {
+        "fulfillment": [{"fulfillmentPolicyId": "6196932000", "name": "Ship in 1 day, USPS flat",
+                         "marketplaceId": "EBAY_US", "categoryTypes": [{"name": "ALL_EXCLUDING_MOTORS_VEHICLES"}],
+                         "handlingTime": {"unit": "DAY", "value": 1},
+                         "shippingOptions": [{"optionType": "DOMESTIC", "costType": "FLAT_RATE", "shippingServices": [
+                             {"shippingServiceCode": "USPSPriority", "shippingCost": {"value": "8.00", "currency": "USD"}}]}]}],
+        "payment": [{"paymentPolicyId": "6196940000", "name": "eBay managed payments", "marketplaceId": "EBAY_US",
+                     "immediatePay": True}],
+        "return": [{"returnPolicyId": "6196944000", "name": "30 days, buyer pays", "marketplaceId": "EBAY_US",
+                    "returnsAccepted": True, "returnPeriod": {"unit": "DAY", "value": 30}}],
+    }
+
+
+def install_account_routes(server) -> None:
+    server.ru_name = "BOOMER_Dev-BOOMERap-BOOMER-abcdefg"
+    server.accept_url = "http://testserver/ebay/connect/callback/"  # where the RuName sends the seller back
+    server.codes = {}
+    if not hasattr(server, "app_tokens"):
+        server.app_tokens = set()
+    server.ebay_user = {"userId": "ma8vp1jySJC", "username": "boomer_seller_1"}
+    server.policies = default_policies()
+    server.locations = {}
+    server.locations_created = Counter()
+    server.notification_kid = "99345d6d-9cbd-4e2d-8f2e-6c7cd3e3d8c1"
+    server.notification_key = ec.generate_private_key(ec.SECP256R1())
+    grants = getattr(server, "grants", None)
+    if grants is None:
+        grants = server.grants = {}
+    grants["authorization_code"] = lambda form: _code_grant(server, form)
+    grants.setdefault("client_credentials", lambda form: _app_grant(server, form))
+
+    server.route("GET", r"/oauth2/authorize", lambda req: _authorize(server, req))
+    for kind in ("fulfillment", "payment", "return"):
+        server.route("GET", rf"/sell/account/v1/{kind}_policy", lambda req, kind=kind: _policies(server, req, kind))
+    server.route("GET", r"/sell/inventory/v1/location/(?P<key>[^/]+)", lambda req: _location_get(server, req))
+    server.route("POST", r"/sell/inventory/v1/location/(?P<key>[^/]+)", lambda req: _location_post(server, req))
+    server.route("GET", r"/commerce/identity/v1/user/?", lambda req: _user(server, req))
+    server.route("GET", r"/commerce/notification/v1/public_key/(?P<kid>[^/]+)", lambda req: _public_key(server, req))
+    server.notification = lambda topic, data: notification_payload(topic, data)
+    server.sign_notification = lambda body, **kw: sign(server, body, **kw)
+
+
+# --- consent and tokens ----------------------------------------------------------------------
+def _authorize(server, req: Request) -> Response:
+    q = req.query
+    problems = []
+    if q.get("client_id") != server.client_id:
+        problems.append("unknown client_id")
+    if q.get("redirect_uri") != server.ru_name:
+        problems.append("redirect_uri must be the app's RuName")
+    if q.get("response_type") != "code":
+        problems.append("response_type must be code")
+    scopes = set((q.get("scope") or "").split())
+    if not scopes or scopes - KNOWN_SCOPES:
+        problems.append(f"invalid scope {sorted(scopes - KNOWN_SCOPES) or '(none)'}")
+    if problems:
+        return Response(400, "<h1>Invalid request</h1><p>" + "; ".join(problems) + "</p>")
+    code = "v^1.1#i^1#f^0#p^3#I^3#r^1#" + secrets.token_urlsafe(24)
+    with server.lock:
+        server.codes[code] = {"scope": scopes}
+    back = {"code": code, "expires_in": "299"}
+    if "state" in q:
+        back["state"] = q["state"]
+    return Response(302, b"", {"Location": f"{server.accept_url}?{urlencode(back)}"})
+
+
+def _code_grant(server, form: dict) -> Response:
+    with server.lock:
+        grant = server.codes.pop(form.get("code", ""), None)
+    if grant is None:
+        return Response(400, {"error": "invalid_grant", "error_description": "the authorization code is invalid "
+                                                                            "or was already used"})
+    if form.get("redirect_uri") != server.ru_name:
+        return Response(400, {"error": "invalid_grant", "error_description": "redirect_uri does not match"})
+    token = "v^1.1#i^1#" + secrets.token_urlsafe(24)
+    server.tokens.add(token)
+    return Response(200, {"access_token": token, "expires_in": 7200, "refresh_token": server.refresh_token,
+                          "refresh_token_expires_in": REFRESH_TOKEN_SECONDS, "token_type": "User Access Token"})
+
+
+def _app_grant(server, form: dict) -> Response:
+    token = "v^1.1#i^1#app-" + secrets.token_urlsafe(24)
+    server.app_tokens.add(token)
+    return Response(200, {"access_token": token, "expires_in": 7200, "token_type": "Application Access Token"})
+
+
+def _user_token(server, req: Request) -> Response | None:
+    header = req.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and header[7:] in server.tokens:
+        return None
+    return _error(401, 1001, "Invalid access token", domain="OAuth")
+
+
+# --- account, location, identity -------------------------------------------------------------
+def _policies(server, req: Request, kind: str) -> Response:
+    if denied := _user_token(server, req):
+        return denied
+    marketplace = req.query.get("marketplace_id")
+    if not marketplace:
+        return _error(400, 20401, "Missing field marketplaceId.")
+    found = [p for p in server.policies[kind] if p.get("marketplaceId") == marketplace]
+    return Response(200, {f"{kind}Policies": found, "href": req.handler.path, "limit": 20, "offset": 0,
+                          "total": len(found)})
+
+
+def _location_get(server, req: Request) -> Response:
+    if denied := _user_token(server, req):
+        return denied
+    location = server.locations.get(req.params["key"])
+    if location is None:
+        return _error(404, 25805, "Location Not Found.", domain="API_INVENTORY")
+    return Response(200, {"merchantLocationKey": req.params["key"], **location})
+
+
+def _location_post(server, req: Request) -> Response:
+    if denied := _user_token(server, req):
+        return denied
+    body = req.json() or {}
+    unknown = _unknown_fields(body, "InventoryLocationFull", "")
+    if unknown:
+        return _error(400, 25800, f"Invalid {', '.join(unknown)}.", domain="API_INVENTORY")
+    address = (body.get("location") or {}).get("address") or {}
+    if not address.get("country") or not (address.get("postalCode") or (address.get("city")
+                                                                           and address.get("stateOrProvince"))):
+        return _error(400, 25801, "Missing field location.address (country and postalCode, or city and "
+                                  "stateOrProvince).", domain="API_INVENTORY")
+    kinds = body.get("locationTypes") or ["WAREHOUSE"]
+    if not set(kinds) <= {"STORE", "WAREHOUSE", "FULFILLMENT_CENTER"}:
+        return _error(400, 25800, "Invalid locationTypes.", domain="API_INVENTORY")
+    key = req.params["key"]
+    with server.lock:
+        if key in server.locations:
+            return _error(400, 25803, "merchantLocationKey already exists.", domain="API_INVENTORY")
+        server.locations[key] = body
+        server.locations_created[key] += 1
+    return Response(204, b"")
+
+
+def _user(server, req: Request) -> Response:
+    if denied := _user_token(server, req):
+        return denied
+    return Response(200, {**server.ebay_user, "accountType": "INDIVIDUAL", "registrationMarketplaceId": "EBAY_US",
+                          "status": "CONFIRMED"})
+
+
+# --- notifications ---------------------------------------------------------------------------
+def _public_key(server, req: Request) -> Response:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or header[7:] not in server.app_tokens:
+        return _error(401, 1001, "Invalid access token", domain="OAuth")
+    if req.params["kid"] != server.notification_kid:
+        return _error(404, 195001, "The specified key id is invalid.", domain="API_NOTIFICATION")
+    pem = server.notification_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    one_line = pem.replace("\n", "")  # eBay sends its PEM on one line
+    return Response(200, {"algorithm": "ECDSA", "digest": "SHA1", "key": one_line})
+
+
+def notification_payload(topic: str, data: dict) -> bytes:
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return json.dumps({"metadata": {"topic": topic, "schemaVersion": "1.0", "deprecated": False},
+                       "notification": {"notificationId": str(uuid.uuid4()), "eventDate": now, "publishDate": now,
+                                        "publishAttemptCount": 1, "data": data}}).encode()
+
+
+def sign(server, body: bytes, *, kid: str | None = None, key=None) -> str:
+    """The X-EBAY-SIGNATURE header eBay would send with `body`."""
+    signature = (key or server.notification_key).sign(body, ec.ECDSA(hashes.SHA1()))
+    header = {"alg": "ecdsa", "kid": kid or server.notification_kid,
+              "signature": base64.b64encode(signature).decode(), "digest": "SHA1"}
+    return base64.b64encode(json.dumps(header).encode()).decode()
