@@ -167,15 +167,10 @@ def category_path(category_id: str, *, marketplace_id: str = "EBAY_US",
             if match:
                 return [match["path"], True]
         names = [name]
-        parent = _parent_id(node)
-        for _level in range(int(node.get("categoryTreeNodeLevel") or 8)):
-            if not parent:
-                break
-            above = _subtree_node(tree, parent, credentials)
-            if int(above.get("categoryTreeNodeLevel") or 0) == 0:
-                break  # the tree's root is no category
-            names.insert(0, (above.get("category") or {}).get("categoryName", ""))
-            parent = _parent_id(above)
+        # up to level 1: the root (level 0) is no category, and eBay refuses its subtree
+        while int(node.get("categoryTreeNodeLevel") or 0) > 1 and (parent := _parent_id(node)):
+            node = _subtree_node(tree, parent, credentials)
+            names.insert(0, (node.get("category") or {}).get("categoryName", ""))
         return [" > ".join(names), is_leaf]
 
     path, is_leaf = weekly.get_or_compute(_key("path", marketplace_id, category_id), fetch)[0]

@@ -92,6 +92,17 @@ class ListingData:
     external_id: str = ""
     listing_url: str = ""
     created_at: datetime | None = None
+    # The platform's own fields (Listing.platform_fields): eBay's leaf category, item specifics
+    # ({name: [values]}), ConditionEnum, condition description, identifiers (upc/ean/isbn, brand,
+    # mpn) and package (weight_oz, length_in, width_in, height_in). Empty: the adapter's fallbacks.
+    category_id: str = ""
+    category_path: str = ""
+    aspects: dict[str, list[str]] = field(default_factory=dict)
+    condition: str = ""
+    condition_description: str = ""
+    identifiers: dict[str, str] = field(default_factory=dict)
+    package: dict = field(default_factory=dict)
+
 
 
 class MarketplaceAdapter(ABC):

@@ -5,8 +5,14 @@ PUT, and an existing offer for the SKU is reused (already PUBLISHED → its list
 answer) before one is created. Sales are read from the Fulfillment API.
 
 Credentials: client_id, client_secret, refresh_token; optional scope, marketplace_id
-(EBAY_US), category_id, fulfillment_policy_id, payment_policy_id, return_policy_id,
-merchant_location_key, content_language (en-US).
+(EBAY_US), category_id (the fallback when a listing has none), fulfillment_policy_id,
+payment_policy_id, return_policy_id, merchant_location_key, content_language (en-US).
+
+What eBay checks per item comes with the listing (ListingData.category_id, aspects, condition,
+condition_description, identifiers, package; see marketplaces/ebay_rules.py). A listing without
+them (approved before BOOMER read eBay's catalog) falls back to the account's category, Brand
+as the only item specific and the grade's fixed condition. A 400 carries
+details["problems"]: eBay's errors mapped to the fields they name.
 Settings: EBAY_API_URL (https://api.ebay.com; the sandbox is https://api.sandbox.ebay.com),
 EBAY_AUTH_URL (defaults to EBAY_API_URL), EBAY_WEB_URL (https://www.ebay.com).
 """
@@ -20,6 +26,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
+
+from marketplaces.ebay_rules import NEW_FAMILY, map_publish_errors, real_brand
 
 from . import transport
 from .base import (
@@ -106,14 +114,26 @@ class EbayAdapter(MarketplaceAdapter):
         return token
 
     def _call(self, method: str, path: str, **kwargs):
-        """One API call with the cached token; on 401 a fresh token once, then retryable."""
+        """One API call with the cached token; on 401 a fresh token once, then retryable.
+        A 400's errors are mapped to the fields they name (details["problems"])."""
         headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
+        errors: list[dict] = []
+
+        def describe(response) -> str:
+            errors[:] = transport.json_or_empty(response).get("errors") or []
+            return describe_error(response)
+
         for attempt in (0, 1):
             token = self._access_token(fresh=attempt == 1)
-            response = transport.send(
-                self.http, method, f"{self.api_url}{path}", service=self.service, describe=describe_error,
-                headers={**headers, "Authorization": f"Bearer {token}"}, **kwargs,
-            )
+            try:
+                response = transport.send(
+                    self.http, method, f"{self.api_url}{path}", service=self.service, describe=describe,
+                    headers={**headers, "Authorization": f"Bearer {token}"}, **kwargs,
+                )
+            except AdapterError as exc:
+                if exc.status == 400 and errors:
+                    exc.details["problems"] = [p.as_dict() for p in map_publish_errors(errors)]
+                raise
             if response.status_code != 401:
                 return response
             cache.delete(self._token_key())
@@ -129,7 +149,9 @@ class EbayAdapter(MarketplaceAdapter):
         body = self._offer_body(data)
         if offer:
             offer_id = offer["offerId"]
-            self._call("PUT", f"{INVENTORY}/offer/{quote(offer_id)}", json=body, headers=self._content_headers())
+            # updateOffer's body (EbayOfferDetailsWithId) has no sku, marketplaceId or format: they stay
+            update = {k: v for k, v in body.items() if k not in ("sku", "marketplaceId", "format")}
+            self._call("PUT", f"{INVENTORY}/offer/{quote(offer_id)}", json=update, headers=self._content_headers())
         else:
             created = self._call("POST", f"{INVENTORY}/offer", json=body, headers=self._content_headers())
             offer_id = transport.json_or_empty(created).get("offerId")
@@ -152,22 +174,34 @@ class EbayAdapter(MarketplaceAdapter):
                 "Content-Language": self.credentials.get("content_language", "en-US")}
 
     def _put_inventory_item(self, data: ListingData, media: list[Media]) -> None:
-        condition = (self.credentials.get("condition_map") or CONDITIONS).get(data.grade)
+        condition = data.condition or (self.credentials.get("condition_map") or CONDITIONS).get(data.grade)
         if not condition:
-            raise AdapterError("eBay needs a condition: grade the item before publishing", permanent=True)
+            raise AdapterError("eBay needs a condition: grade the item before publishing", permanent=True,
+                               details={"problems": [{"field": "condition", "message": "Choose the item's "
+                                                                                       "condition for eBay."}]})
         urls = [m.url for m in media if m.url]
         if not urls:
             raise AdapterError("eBay needs at least one public photo URL (set BOOMER_PUBLIC_MEDIA_URL)",
                                permanent=True)
-        aspects = {"Brand": [data.brand]} if data.brand else {}
         body = {
             "product": {"title": data.title[:MAX_TITLE], "description": data.description,
-                        "imageUrls": urls[:24], "aspects": aspects},
+                        "imageUrls": urls[:24], "aspects": self._aspects(data), **product_identifiers(data)},
             "condition": condition,
             "availability": {"shipToLocationAvailability": {"quantity": 1}},
         }
+        if data.condition_description and condition not in NEW_FAMILY:
+            body["conditionDescription"] = data.condition_description[:1000]
+        if package := package_weight_and_size(data.package):
+            body["packageWeightAndSize"] = package
         self._call("PUT", f"{INVENTORY}/inventory_item/{quote(data.sku, safe='')}", json=body,
                    headers=self._content_headers())
+
+    @staticmethod
+    def _aspects(data: ListingData) -> dict[str, list[str]]:
+        aspects = {name: [str(v) for v in values] for name, values in (data.aspects or {}).items() if values}
+        if not aspects and data.brand:  # a listing from before eBay's catalog was read
+            aspects["Brand"] = [data.brand]
+        return aspects
 
     def _offer_body(self, data: ListingData) -> dict:
         creds = self.credentials
@@ -176,7 +210,7 @@ class EbayAdapter(MarketplaceAdapter):
             "marketplaceId": creds.get("marketplace_id", "EBAY_US"),
             "format": "FIXED_PRICE",
             "availableQuantity": 1,
-            "categoryId": str(creds.get("category_id", "")) or None,
+            "categoryId": str(data.category_id or creds.get("category_id", "")) or None,
             "listingDescription": data.description or data.title,
             "pricingSummary": {"price": {"value": f"{data.price:.2f}", "currency": data.currency}},
             "listingPolicies": {
@@ -255,6 +289,31 @@ class EbayAdapter(MarketplaceAdapter):
                 return None
             path, params = nxt.replace(self.api_url, ""), None
         return None
+
+
+def product_identifiers(data: ListingData) -> dict:
+    """product.upc / ean / isbn (eBay takes lists), brand, and mpn only beside a real brand."""
+    ids = data.identifiers or {}
+    found: dict = {kind: [ids[kind]] for kind in ("upc", "ean", "isbn") if ids.get(kind)}
+    brand = ids.get("brand") or data.brand
+    if brand and real_brand(brand):
+        found["brand"] = brand
+        if ids.get("mpn"):
+            found["mpn"] = ids["mpn"]
+    return found
+
+
+def package_weight_and_size(package: dict) -> dict | None:
+    """The package BOOMER asked for (ounces, inches) as eBay's packageWeightAndSize, when complete."""
+    package = package or {}
+    if not package.get("weight_oz"):
+        return None
+    body: dict = {"weight": {"value": float(package["weight_oz"]), "unit": "OUNCE"}}
+    sides = [package.get(k) for k in ("length_in", "width_in", "height_in")]
+    if all(sides):
+        body["dimensions"] = {"length": float(sides[0]), "width": float(sides[1]), "height": float(sides[2]),
+                              "unit": "INCH"}
+    return body
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -11,15 +11,29 @@ from products.samples import make_product_photo
 from tests.contract_servers import EbayServer, FacebookServer, MercariServer
 from tests.factories import listing_make, product_make
 
+HEADPHONES = "Consumer Electronics > Portable Audio & Headphones > Headphones"
+# What the review desk keeps on an eBay draft of the Sony headphones (listings/ebay_fields.py).
+EBAY_FIELDS = {
+    "category": {"id": "112529", "path": HEADPHONES, "chosen_by": "boomer"},
+    "aspects": {"Brand": ["Sony"], "Type": ["Over the Ear (Full-Size)"], "Model": ["WH-1000XM4"]},
+    "condition": {"enum": "USED_EXCELLENT", "id": "3000"},
+    "condition_description": "Light scuffs on the left ear cup.",
+    "identifiers": {"upc": "027242920378", "brand": "Sony"},
+}
+
 
 @pytest.fixture
 def ebay_server(settings):
+    """eBay's contract server; at the end, no request BOOMER sent broke eBay's specification."""
     with EbayServer() as server:
         settings.EBAY_API_URL = server.url
         settings.EBAY_AUTH_URL = server.url
         settings.EBAY_WEB_URL = "https://www.ebay.com"
+        settings.EBAY_CLIENT_ID, settings.EBAY_CLIENT_SECRET = server.client_id, server.client_secret
         settings.BOOMER_MARKETPLACE_TIMEOUT = 2
+        server.add_location("home")
         yield server
+        assert server.contract_violations == [], "requests eBay's specification does not allow"
 
 
 @pytest.fixture
@@ -66,7 +80,10 @@ def mercari_credentials(mercari_server):
 @pytest.fixture
 def listing(owner):
     product = product_make(owner=owner, brand="Sony", model="WH-1000XM4")
-    return listing_make(product=product, platform="ebay", status="PUBLISHING", price="120.00")
+    listing = listing_make(product=product, platform="ebay", status="PUBLISHING", price="120.00")
+    listing.platform_fields = EBAY_FIELDS
+    listing.save(update_fields=["platform_fields"])
+    return listing
 
 
 @pytest.fixture

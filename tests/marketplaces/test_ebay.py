@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from marketplaces.adapters import AdapterError, adapter_for
-from tests.marketplaces.conftest import data
+from tests.marketplaces.conftest import EBAY_FIELDS, data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +18,15 @@ def test_publish_puts_the_item_creates_one_offer_and_publishes(ebay, ebay_server
     item = ebay_server.inventory[sku]
     assert item["product"]["title"] == listing.title
     assert item["product"]["imageUrls"] == [media[0].url]
-    assert item["condition"] == "USED_GOOD"
+    assert item["product"]["aspects"] == EBAY_FIELDS["aspects"]
+    assert item["product"]["upc"] == ["027242920378"] and item["product"]["brand"] == "Sony"
+    assert "mpn" not in item["product"]
+    assert item["condition"] == "USED_EXCELLENT"  # what Headphones allow, not the grade's fixed USED_GOOD
+    assert item["conditionDescription"] == "Light scuffs on the left ear cup."
     assert item["availability"]["shipToLocationAvailability"]["quantity"] == 1
     assert ebay_server.offers_created[sku] == 1
     offer = next(iter(ebay_server.offers.values()))
+    assert offer["categoryId"] == "112529"  # the listing's own category
     assert offer["pricingSummary"]["price"] == {"value": "120.00", "currency": "USD"}
     assert offer["listingPolicies"]["fulfillmentPolicyId"] == "F-1"
     assert result.external_id == offer["listing"]["listingId"]
@@ -112,14 +117,77 @@ def test_400_validation_is_permanent_with_ebays_message(ebay_server, ebay_creden
         adapter.publish(data(listing), media)
     assert error.value.permanent is True
     assert "25002" in str(error.value) and "fulfillmentPolicyId" in str(error.value)
+    assert [p["field"] for p in error.value.details["problems"]] == ["policies"]
 
 
 def test_an_ungraded_item_is_refused_before_calling_ebay(ebay, ebay_server, listing, media):
     listing.product.condition.grade = ""
+    listing.platform_fields = {**EBAY_FIELDS, "condition": {}}
     with pytest.raises(AdapterError) as error:
         ebay.publish(data(listing), media)
     assert error.value.permanent is True
+    assert error.value.details["problems"][0]["field"] == "condition"
     assert ebay_server.requests == []
+
+
+def test_a_listing_without_ebay_fields_falls_back_and_ebay_names_what_is_missing(ebay, ebay_server, listing, media):
+    """Approved before BOOMER read eBay's catalog: the account's Headphones category, Brand only and
+    the grade's fixed USED_GOOD, which real eBay refuses — and the refusal names the fields."""
+    listing.platform_fields = {}
+    with pytest.raises(AdapterError) as error:
+        ebay.publish(data(listing), media)
+
+    assert error.value.permanent is True and error.value.status == 400
+    assert [p["field"] for p in error.value.details["problems"]] == ["aspects.Type", "condition"]
+    assert "The item specific Type is missing" in error.value.details["problems"][0]["message"]
+    assert ebay_server.inventory[listing.product.sku]["product"]["aspects"] == {"Brand": ["Sony"]}
+    assert all(o["status"] == "UNPUBLISHED" for o in ebay_server.offers.values())
+
+
+def test_a_made_up_value_for_a_selection_only_specific_is_refused(ebay, ebay_server, listing, media):
+    listing.platform_fields = {**EBAY_FIELDS, "aspects": {**EBAY_FIELDS["aspects"], "Type": ["Over-ear"]}}
+    with pytest.raises(AdapterError) as error:
+        ebay.publish(data(listing), media)
+    assert [p["field"] for p in error.value.details["problems"]] == ["aspects.Type"]
+    assert "25002" in str(error.value)
+
+
+def test_a_condition_the_category_forbids_is_refused_with_25021(ebay, ebay_server, listing, media):
+    listing.platform_fields = {**EBAY_FIELDS, "condition": {"enum": "LIKE_NEW", "id": "2750"}}
+    with pytest.raises(AdapterError) as error:
+        ebay.publish(data(listing), media)
+    assert "25021" in str(error.value)
+    assert [p["field"] for p in error.value.details["problems"]] == ["condition"]
+
+
+def test_a_parent_category_is_refused_with_25005(ebay, ebay_server, listing, media):
+    listing.platform_fields = {**EBAY_FIELDS, "category": {"id": "15052", "path": "Consumer Electronics > "
+                                                                                  "Portable Audio & Headphones"}}
+    with pytest.raises(AdapterError) as error:
+        ebay.publish(data(listing), media)
+    assert "25005" in str(error.value)
+    assert [p["field"] for p in error.value.details["problems"]] == ["category"]
+    assert next(iter(ebay_server.offers.values()))["categoryId"] == "15052"
+
+
+def test_publish_without_the_sellers_location_on_ebay_names_the_location(ebay, ebay_server, listing, media):
+    ebay_server.locations.clear()
+    with pytest.raises(AdapterError) as error:
+        ebay.publish(data(listing), media)
+    assert [p["field"] for p in error.value.details["problems"]] == ["location"]
+
+
+def test_new_items_carry_no_condition_description_and_mpn_goes_with_the_brand(ebay, ebay_server, listing, media):
+    listing.platform_fields = {**EBAY_FIELDS, "condition": {"enum": "NEW", "id": "1000"},
+                               "identifiers": {"ean": "4006381333931", "brand": "Sony", "mpn": "WH1000XM4/B"},
+                               "package": {"weight_oz": 22, "length_in": 9, "width_in": 8, "height_in": 4}}
+    ebay.publish(data(listing), media)
+
+    item = ebay_server.inventory[listing.product.sku]
+    assert item["condition"] == "NEW" and "conditionDescription" not in item
+    assert item["product"]["ean"] == ["4006381333931"] and item["product"]["mpn"] == "WH1000XM4/B"
+    assert item["packageWeightAndSize"] == {"weight": {"value": 22.0, "unit": "OUNCE"}, "dimensions": {
+        "length": 9.0, "width": 8.0, "height": 4.0, "unit": "INCH"}}
 
 
 def test_timeout_is_retryable(ebay, ebay_server, listing, media, settings):
