@@ -7,7 +7,7 @@ class BoomerSiteConfig(AppConfig):
 
     def ready(self):
         # Imported here: models and signal receivers need the app registry ready.
-        from boomer_site import audit, log_context, tracing  # noqa: F401  (signal receivers)
+        from boomer_site import audit, log_context, login_failures, tracing  # noqa: F401  (signal receivers)
         from boomer_site.metrics import metrics_register
 
         metrics_register()

@@ -1,7 +1,11 @@
-"""Probes: /healthz says the process is up, /readyz that its database and Redis answer."""
+"""Probes: /healthz says the process is up, /readyz that its database and Redis answer; and
+/metrics, for Prometheus (with its token) and staff, or anyone on a developer's machine."""
+import hmac
+
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django_prometheus.exports import ExportToDjangoView
 from redis import Redis
 
 
@@ -24,6 +28,24 @@ def readyz(request):
         checks["redis"] = f"error: {exc.__class__.__name__}"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+
+
+def _metrics_allowed(request) -> bool:
+    if settings.BOOMER_OPS_ENDPOINTS_OPEN:
+        return True
+    token = settings.BOOMER_METRICS_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user and user.is_active and user.is_staff)
+
+
+def metrics(request):
+    if not _metrics_allowed(request):
+        return HttpResponse("/metrics needs the metrics token (Authorization: Bearer …) or a staff login.\n",
+                            status=401, content_type="text/plain", headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    return ExportToDjangoView(request)
 
 
 def _wants_json(request) -> bool:

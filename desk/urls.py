@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from boomer_site import views
 from desk import ebay_views
-from desk.api.common import IdConverter
+from desk.api.common import DocsAccess, IdConverter
 
 register_converter(IdConverter, "id")
 
@@ -18,14 +18,15 @@ admin.site.index_title = "Review and operations"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("", include("django_prometheus.urls")),
+    path("metrics", views.metrics, name="prometheus-django-metrics"),
     path("admin/", admin.site.urls),
     path("ebay/connect/", ebay_views.ebay_connect_start, name="ebay-connect"),
     path("ebay/connect/callback/", ebay_views.ebay_connect_callback, name="ebay-connect-callback"),
     path("ebay/notifications/", ebay_views.ebay_notifications_receive, name="ebay-notifications"),
     path("api/", include("desk.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[DocsAccess]), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[DocsAccess]),
+         name="api-docs"),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 

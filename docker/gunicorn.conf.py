@@ -33,7 +33,10 @@ if os.environ.get("BOOMER_LOG_FORMAT", "json") == "json":
         "loggers": {name: {"handlers": ["stdout"], "level": "INFO", "propagate": False}
                     for name in ("gunicorn.error", "gunicorn.access")},
     }
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# Only the configured proxies are believed about X-Forwarded-Proto (HTTPS, hence the SSL redirect
+# and Secure cookies); the same list decides whose X-Forwarded-For BOOMER believes
+# (boomer_site/client_ip.py). Never "*": any client could then claim HTTPS.
+forwarded_allow_ips = os.environ.get("BOOMER_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 _metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/boomer-prometheus")
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -52,9 +53,18 @@ def errors(*codes: int, conflict=ConflictSerializer) -> dict:
             for code in codes}
 
 
+class DocsAccess(permissions.BasePermission):
+    """/api/schema/ and /api/docs/: anyone on a developer's machine (BOOMER_OPS_ENDPOINTS_OPEN),
+    a logged-in user (JWT or session) in production."""
+
+    def has_permission(self, request, view):
+        return settings.BOOMER_OPS_ENDPOINTS_OPEN or bool(request.user and request.user.is_authenticated)
+
+
 class ThrottleFirstMixin:
     """Count the request before refusing it: DRF checks permissions first, so without this an
-    anonymous client could hammer every endpoint with 401s and never be throttled."""
+    anonymous client could hammer every endpoint with 401s and never be throttled. A bad or
+    expired JWT is refused only after it is counted too (as an anonymous request of its address)."""
 
     def initial(self, request, *args, **kwargs):
         self.format_kwarg = self.get_format_suffix(**kwargs)
@@ -62,7 +72,11 @@ class ThrottleFirstMixin:
         request.accepted_renderer, request.accepted_media_type = neg
         version, scheme = self.determine_version(request, *args, **kwargs)
         request.version, request.versioning_scheme = version, scheme
-        self.perform_authentication(request)
+        try:
+            self.perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            self.check_throttles(request)  # the request is anonymous now; a 429 wins over the 401
+            raise
         self.check_throttles(request)
         self.check_permissions(request)
 
