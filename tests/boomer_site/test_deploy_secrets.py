@@ -84,6 +84,17 @@ def test_kubernetes_applies_no_example_secret():
     assert re.match(r"redis://:[^@]+@", example["REDIS_URL"])
 
 
+def test_kubernetes_flower_and_keda_need_their_credentials():
+    flower = next(yaml.safe_load_all((DOCKER / "k8s" / "flower.yaml").read_text()))
+    command = " ".join(flower["spec"]["template"]["spec"]["containers"][0]["command"])
+    assert 'test -n "$FLOWER_BASIC_AUTH" ||' in command and "exit 1" in command
+    triggers = [trigger for document in yaml.safe_load_all((DOCKER / "k8s" / "keda-scaledobjects.yaml").read_text())
+                if document for trigger in document["spec"]["triggers"] if trigger["type"] == "redis"]
+    assert triggers and all(trigger["metadata"].get("passwordFromEnv") == "REDIS_PASSWORD" for trigger in triggers)
+    redis = list(yaml.safe_load_all((DOCKER / "k8s" / "data" / "redis.yaml").read_text()))[1]
+    assert "--requirepass" in redis["spec"]["template"]["spec"]["containers"][0]["args"]
+
+
 def gunicorn_forwarded_allow_ips(**env) -> str:
     code = ("import runpy, sys; print(runpy.run_path(sys.argv[1])['forwarded_allow_ips'])")
     environ = {key: value for key, value in os.environ.items() if key != "BOOMER_TRUSTED_PROXIES"}
