@@ -14,7 +14,7 @@ class DeadLetterAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Replay selected dead letters")
+    @admin.action(description="Replay selected dead letters", permissions=["change"])
     def requeue(self, request, queryset):
         for letter in queryset:
             self.message_user(request, f"#{letter.pk}: {deadletter_requeue(dead_letter=letter)}", messages.INFO)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -276,12 +277,20 @@ class ProductAdmin(admin.ModelAdmin):
     # --- one product: buttons on its page -------------------------------------------------
     def get_urls(self):
         return [
-            path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view), name="products_product_approve"),
-            path("<int:pk>/reject/", self.admin_site.admin_view(self.reject_view), name="products_product_reject"),
-            path("<int:pk>/retry/", self.admin_site.admin_view(self.retry_view), name="products_product_retry"),
-            path("<int:pk>/ebay/", self.admin_site.admin_view(lambda request, pk: ebay_edit_view(self, request, pk)),
+            path("<int:pk>/approve/", self._change_view_guarded(self.approve_view), name="products_product_approve"),
+            path("<int:pk>/reject/", self._change_view_guarded(self.reject_view), name="products_product_reject"),
+            path("<int:pk>/retry/", self._change_view_guarded(self.retry_view), name="products_product_retry"),
+            path("<int:pk>/ebay/", self._change_view_guarded(lambda request, pk: ebay_edit_view(self, request, pk)),
                  name="products_product_ebay"),
         ] + super().get_urls()
+
+    def _change_view_guarded(self, view):
+        """A page that changes a product: staff is not enough, it takes the change permission."""
+        def guarded(request, pk):
+            if not self.has_change_permission(request, Product.objects.filter(pk=pk).first()):
+                raise PermissionDenied
+            return view(request, pk)
+        return self.admin_site.admin_view(guarded)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         product = self.get_object(request, object_id)
@@ -300,22 +309,22 @@ class ProductAdmin(admin.ModelAdmin):
         return redirect(reverse("admin:products_product_change", args=[pk]))
 
     # --- bulk actions ----------------------------------------------------------------------
-    @admin.action(description="Approve selected items…")
+    @admin.action(description="Approve selected items…", permissions=["change"])
     def approve_selected(self, request, queryset):
         return self._decide(request, queryset, ApproveForm, "approve", bulk=True)
 
-    @admin.action(description="Reject selected items…")
+    @admin.action(description="Reject selected items…", permissions=["change"])
     def reject_selected(self, request, queryset):
         return self._decide(request, queryset, RejectForm, "reject", bulk=True)
 
-    @admin.action(description="Research comparable sales again")
+    @admin.action(description="Research comparable sales again", permissions=["change"])
     def research_selected(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for product_id in ids:
             transaction.on_commit(lambda product_id=product_id: task_send("market.research_product", product_id))
         self.message_user(request, f"{len(ids)} item(s) queued for fresh comparable sales.", messages.SUCCESS)
 
-    @admin.action(description="Retry selected failed items")
+    @admin.action(description="Retry selected failed items", permissions=["change"])
     def retry_selected(self, request, queryset):
         self._apply(request, queryset, "retry", {})
 

@@ -33,7 +33,7 @@ class ListingAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{0}" target="_blank"><img src="{0}" style="max-width:640px"></a>', obj.screenshot.url)
 
-    @admin.action(description="Publish the selected failed listings again")
+    @admin.action(description="Publish the selected failed listings again", permissions=["change"])
     def publish_again(self, request, queryset):
         ids = list(queryset.filter(status=ListingStatus.FAILED).values_list("pk", flat=True))
         for listing_id in ids:
