@@ -11,7 +11,7 @@ from django.utils import timezone
 from boomer_site.celery import PRIORITY
 from boomer_site.tasking import task_send
 from listings.locks import listing_lock
-from listings.models import Listing, ListingStatus
+from listings.models import Listing, ListingStatus, SaleSource
 from listings.moves import IllegalListingMove, listing_transition, product_move
 from listings.notify import Kind, product_notify
 from listings.publishing import LIVE_STAGES, listing_adapter, listing_data
@@ -45,12 +45,15 @@ def withdraw_send(*, listing_id: int, outcome: str, reason: str, priority: str) 
 
 
 @transaction.atomic
-def listing_sold(*, listing_id: int, by=None, price: Decimal | None = None) -> Listing:
+def listing_sold(*, listing_id: int, by=None, price: Decimal | None = None,
+                 source: str = SaleSource.SELLER) -> Listing:
     """A sale on one platform: that listing and the product are SOLD, every other copy ends
-    (queued once this commits) and the seller is told. Raises IllegalListingMove unless LIVE."""
+    (queued once this commits) and the seller is told. Raises IllegalListingMove unless LIVE.
+    `source`: only a sale the platform confirmed feeds other sellers' comps (market/sources/own_sales.py)."""
     current = Listing.objects.get(pk=listing_id)
     listing = listing_transition(listing_id=listing_id, transition="mark_sold", by=by, reason="sold",
-                                 fields={"sold_price": price or current.price, "sold_at": timezone.now()})
+                                 fields={"sold_price": price or current.price, "sold_at": timezone.now(),
+                                         "sale_source": source})
     if listing.product.stage in LIVE_STAGES:
         product_move(product_id=listing.product_id, transition="mark_sold",
                      reason=f"sold on {listing.get_platform_display()}")
@@ -83,7 +86,7 @@ def listing_status_sync(*, listing_id: int) -> str:
     adapter = listing_adapter(listing)
     state = call_with_breaker(listing.platform, adapter.fetch_status, listing_data(listing))
     if state.status == "SOLD":
-        listing_sold(listing_id=listing_id, price=state.sold_price)
+        listing_sold(listing_id=listing_id, price=state.sold_price, source=SaleSource.PLATFORM)
     elif state.status == "ENDED":
         listing_transition(listing_id=listing_id, transition="end", reason=f"ended on {listing.get_platform_display()}")
         product_expire_check(product_id=listing.product_id)

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from boomer_site.models import AnalyticsEvent
-from listings.models import Listing, ListingStatus, Platform
+from listings.models import Listing, ListingStatus, Platform, SaleSource
 from marketplaces.platforms import MARKETPLACES
 from products.backfill import embeddings_fill
 from products.models import Grade, Product, ProductCondition, Stage
@@ -226,7 +226,7 @@ def _sale_save(*, sale: Sale, owner, source_name: str, line: int) -> int | None:
         listing = Listing.objects.create(
             product=product, platform=sale.platform, title=sale.title, price=sale.sold_price,
             currency=sale.currency, listing_url=sale.listing_url, external_id=sale.external_id,
-            sold_price=sale.sold_price, sold_at=sale.sold_at,
+            sold_price=sale.sold_price, sold_at=sale.sold_at, sale_source=SaleSource.IMPORT,
         )
         Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.SOLD)
         AnalyticsEvent.objects.create(

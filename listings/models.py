@@ -50,6 +50,13 @@ class ListingStatus(models.TextChoices):
     WITHDRAWN = "WITHDRAWN", "Withdrawn"
 
 
+class SaleSource(models.TextChoices):
+    """Who says a listing sold: only a platform's word or a staff import feeds other sellers' comps."""
+    PLATFORM = "platform", "Confirmed by the platform"
+    SELLER = "seller", "Marked sold by a person"
+    IMPORT = "import", "Imported by staff"
+
+
 class Listing(ConcurrentTransitionMixin, models.Model):
     """One product on one platform."""
 
@@ -74,6 +81,8 @@ class Listing(ConcurrentTransitionMixin, models.Model):
                                   help_text="What the browser showed when an automated listing failed.")
     sold_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     sold_at = models.DateTimeField(null=True, blank=True)
+    sale_source = models.CharField(max_length=10, choices=SaleSource.choices, blank=True,
+                                   help_text="Who says it sold; a person's word stays the seller's own comp.")
     ends_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True,
                                        help_text="The approval this listing belongs to (a product can be re-approved).")

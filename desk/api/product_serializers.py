@@ -4,7 +4,9 @@ from decimal import Decimal
 from django.conf import settings
 from rest_framework import serializers
 
+from desk.permissions import is_reviewer
 from listings.models import ListingDraft, Platform, Policy
+from market.visibility import pricing_shown
 from products.models import Product, ProductCondition, ProductImage
 from products.reports import ai_summary
 
@@ -63,12 +65,20 @@ class CompOut(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="why it counts, or why it was dropped")
 
 
+class OtherSellersOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Other sellers' sales of this item in BOOMER")
+    kept = serializers.IntegerField(help_text="How many of them count for the price")
+    median = serializers.FloatField(allow_null=True, help_text="Their median price (of those kept)")
+
+
 class PriceOut(serializers.Serializer):
     recommended = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     currency = serializers.CharField()
     reason = serializers.CharField(allow_blank=True)
     confidence = serializers.CharField(allow_null=True)
-    comps = CompOut(many=True)
+    comps = CompOut(many=True, help_text="One by one: the marketplaces' sales, your own, and (reviewers only) "
+                                         "other sellers' sales in BOOMER")
+    other_sellers = OtherSellersOut(help_text="Other sellers' sales in BOOMER, as a count and a median")
     stats = serializers.DictField(help_text="Per platform: count, median, p25, p75, delivered_median, sell_through…")
     errors = serializers.DictField(child=serializers.CharField(), help_text="Sources that could not be read, and why.")
 
@@ -121,9 +131,11 @@ class ProductOut(serializers.ModelSerializer):
         return ConditionOut(condition).data if condition else None
 
     def get_price(self, obj) -> PriceOut:
-        pricing = obj.pricing or {}
+        request = self.context.get("request")
+        pricing = pricing_shown(pricing=obj.pricing or {}, full=bool(request) and is_reviewer(request.user))
         return PriceOut({"recommended": obj.recommended_price, "currency": obj.currency, "reason": obj.price_reason,
-                         "confidence": pricing.get("confidence"), "comps": pricing.get("comps", []),
+                         "confidence": pricing.get("confidence"), "comps": pricing["comps"],
+                         "other_sellers": pricing["other_sellers"],
                          "stats": pricing.get("stats", {}), "errors": pricing.get("errors", {})}).data
 
     def get_unknowns(self, obj) -> list[str]:

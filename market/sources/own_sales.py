@@ -1,16 +1,21 @@
 """BOOMER's own sales and imported ones: SOLD listings of the same item in this database (by
-GTIN, brand + model, or a product whose embedding is nearly the same). Another seller's sale
-is a comp by its price, date and platform only: never its title, link or product."""
+GTIN, brand + model, or a product whose embedding is nearly the same).
+
+Another seller's sale counts only when a platform confirmed it or staff imported it: a price a
+seller typed in with `mark-sold` is that seller's own comp, never anyone else's. Each comp says
+whose it is (`extra["seller"]`: "own" or "other"); who may read another seller's title, link
+and listing is decided where comps are shown (market/visibility.py)."""
 from __future__ import annotations
 
 from django.db.models import Q
 
-from listings.models import Listing, ListingStatus
+from listings.models import Listing, ListingStatus, SaleSource
 from market.sources.base import Comp
 from products.models import Product
 from products.similarity import products_similar
 
 SIMILAR_MAX_DISTANCE = 0.12  # cosine distance under which an embedded product counts as the same item
+SHARED_SALES = (SaleSource.PLATFORM, SaleSource.IMPORT)  # the sales that feed every seller's comps
 
 
 class OwnSalesSource:
@@ -30,7 +35,8 @@ class OwnSalesSource:
                 match |= Q(product_id__in=similar)
         if not match:
             return []
-        sold = (Listing.objects.filter(match, status=ListingStatus.SOLD).exclude(product=product)
+        trusted = Q(product__owner_id=product.owner_id) | Q(sale_source__in=SHARED_SALES)
+        sold = (Listing.objects.filter(match, trusted, status=ListingStatus.SOLD).exclude(product=product)
                 .select_related("product", "product__condition"))
         comps = []
         for listing in sold:
@@ -46,10 +52,10 @@ class OwnSalesSource:
             grade = getattr(getattr(listing.product, "condition", None), "grade", "") or ""
             comps.append(Comp(
                 source="imported" if imported else "own_sales",
-                title="another seller's sale" if other else listing.title,
-                price=price, shipping=None, currency=listing.currency, sold_at=listing.sold_at,
-                url="" if other else listing.listing_url, item_id="" if other else (listing.external_id or f"L{listing.pk}"),
+                title=listing.title, price=price, shipping=None, currency=listing.currency, sold_at=listing.sold_at,
+                url=listing.listing_url, item_id=listing.external_id or f"L{listing.pk}",
                 condition=grade.replace("_", " ").lower(), kind="sold",
-                extra={"platform": listing.platform, "grade": grade, "matched": how},
+                extra={"platform": listing.platform, "grade": grade, "matched": how,
+                       "seller": "other" if other else "own", "sale_source": listing.sale_source},
             ))
         return comps
