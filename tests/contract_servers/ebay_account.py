@@ -77,7 +77,7 @@ def install_account_routes(server) -> None:
     server.policies = default_policies()
     server.locations = {}
     server.locations_created = Counter()
-    server.notification_kid = "99345d6d-9cbd-4e2d-8f2e-6c7cd3e3d8c1"
+    server.notification_kid = str(uuid.uuid4())  # per server: a cached key of another run never matches
     server.notification_key = ec.generate_private_key(ec.SECP256R1())
     grants = getattr(server, "grants", None)
     if grants is None:

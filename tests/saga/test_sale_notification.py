@@ -1,0 +1,97 @@
+"""A sale reaches BOOMER through eBay's order notification, not the next poll: the signed message
+makes the real worker check that copy at once, the sale is confirmed from eBay's orders, and
+every other copy ends. (No beat runs in these tests: nothing else would find the sale.)"""
+from decimal import Decimal
+
+import pytest
+
+from listings.models import ListingStatus
+from marketplaces.models import MarketplaceAccount
+from products.models import Stage
+from tests.saga.conftest import (
+    EBAY_CLIENT_SECRET,
+    approve,
+    listing,
+    new_product,
+    stage_of,
+    wait_listing,
+    wait_sent,
+    wait_stage,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.usefixtures("saga_worker")]
+URL = "/ebay/notifications/"
+
+
+@pytest.fixture
+def ebay_endpoint(settings, servers):
+    """The web process (this test's client) reads eBay's public key from the contract server."""
+    settings.EBAY_API_URL = settings.EBAY_AUTH_URL = servers.ebay.url
+    settings.EBAY_CLIENT_ID, settings.EBAY_CLIENT_SECRET = servers.ebay.client_id, EBAY_CLIENT_SECRET
+    with servers.ebay.lock:  # the seller's inventory location ("home" in conftest's connect), made at connect time
+        servers.ebay.locations.setdefault("home", {"location": {"address": {"postalCode": "94107", "country": "US"}},
+                                                   "locationTypes": ["WAREHOUSE"]})
+    return servers.ebay
+
+
+def notify(client, ebay, topic: str, data: dict):
+    body = ebay.notification(topic, data)
+    return client.post(URL, data=body, content_type="application/json",
+                       HTTP_X_EBAY_SIGNATURE=ebay.sign_notification(body))
+
+
+def live_everywhere(seller, reviewer):
+    product = new_product(seller)
+    approve(product, reviewer)
+    wait_stage(product, Stage.ACTIVE)
+    return product
+
+
+def test_an_order_notification_ends_the_other_copies(client, connected_seller, reviewer, servers, ebay_endpoint):
+    product = live_everywhere(connected_seller, reviewer)
+    ebay = listing(product, "ebay")
+    servers.ebay.add_order(product.sku, price="99.50")
+    order = servers.ebay.orders[-1]
+
+    response = notify(client, servers.ebay, "ORDER_CONFIRMATION", {
+        "orderId": order["orderId"],
+        "lineItems": [{"lineItemId": order["lineItems"][0]["lineItemId"], "legacyItemId": ebay.external_id}]})
+
+    assert response.status_code == 204
+    ebay = wait_listing(product, "ebay", ListingStatus.SOLD, timeout=60)
+    assert ebay.sold_price == Decimal("99.50")
+    for platform in ("facebook", "mercari"):
+        wait_listing(product, platform, ListingStatus.ENDED, timeout=60)
+    assert servers.mercari.live_items() == [] and product.sku not in servers.facebook.items
+    assert stage_of(product) == Stage.SOLD
+    wait_sent(product, "sold")
+
+
+def test_a_notification_naming_only_the_seller_checks_that_sellers_ebay_copies(
+        client, connected_seller, reviewer, servers, ebay_endpoint):
+    MarketplaceAccount.objects.filter(owner=connected_seller, platform="ebay").update(external_user_id="ma8vp1jySJC")
+    product = live_everywhere(connected_seller, reviewer)
+    servers.ebay.add_order(product.sku, price="80.00")
+
+    response = notify(client, servers.ebay, "ORDER_CONFIRMATION",
+                      {"orderId": servers.ebay.orders[-1]["orderId"], "sellerId": "ma8vp1jySJC"})
+
+    assert response.status_code == 204
+    wait_listing(product, "ebay", ListingStatus.SOLD, timeout=60)
+    wait_listing(product, "mercari", ListingStatus.ENDED, timeout=60)
+
+
+def test_a_notification_that_eBay_did_not_sign_sells_nothing(client, connected_seller, reviewer, servers,
+                                                             ebay_endpoint):
+    product = live_everywhere(connected_seller, reviewer)
+    servers.ebay.add_order(product.sku, price="99.50")
+    body = servers.ebay.notification("ORDER_CONFIRMATION", {"lineItems": [{"sku": product.sku}]})
+    forged = servers.ebay.sign_notification(body.replace(b"ORDER", b"ORDER "))  # signed something else
+
+    response = client.post(URL, data=body, content_type="application/json", HTTP_X_EBAY_SIGNATURE=forged)
+
+    assert response.status_code == 412 and "does not match" in response.json()["detail"]
+    assert listing(product, "ebay").status == ListingStatus.LIVE
+    # the same message, signed by eBay: sold
+    assert notify(client, servers.ebay, "ORDER_CONFIRMATION", {"lineItems": [{"sku": product.sku}]}).status_code == 204
+    wait_listing(product, "ebay", ListingStatus.SOLD, timeout=60)
