@@ -193,14 +193,14 @@ def describe_run(*, product_id: int) -> None:
                 _draft_save(product=product, platform=platform, draft=draft)
             if ebay is not None:
                 ListingDraft.objects.filter(product=product, platform="ebay").update(platform_fields=ebay)
+            for saved in ListingDraft.objects.filter(product=product).select_related("product"):
+                draft_preflight_store(draft=saved)  # what the desk shows with the item: each platform's refusals
             product_transition(product_id=product_id, transition="ready_for_review",
                                fields={"recommended_price": price, "price_reason": why, "analysis": analysis,
                                        "pricing": pricing})
     except IllegalTransition as exc:
         log.info("describe: product %s moved on meanwhile (%s)", product_id, exc)
         return
-    for draft in ListingDraft.objects.filter(product=product).select_related("product"):
-        draft_preflight_store(draft=draft)  # what the desk shows: each platform's refusals, before approval
     _timed(product, "describe", started)
 
 

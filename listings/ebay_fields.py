@@ -55,15 +55,28 @@ def category_query(product: Product) -> str:
     """What eBay's category suggestions are asked with: the item's name and its own category's leaf."""
     leaf = (product.category or "").split(">")[-1].strip()
     words = product.name or " ".join(p for p in (product.brand, product.model) if p)
-    return " ".join(p for p in (words, leaf) if p and p.lower() not in (words or "").lower()) or words or leaf
+    if leaf and leaf.lower() not in words.lower():
+        return f"{words} {leaf}".strip()
+    return words
 
 
 def _grade_and_defects(product: Product) -> tuple[str, list[str]]:
     condition = ProductCondition.objects.filter(product=product).first()
     if condition is None:
         return "", []
-    defects = condition.defects if isinstance(condition.defects, list) else [str(condition.defects)]
-    return condition.grade or "", [str(d) for d in defects if str(d).strip()]
+    defects = condition.defects if isinstance(condition.defects, list) else [condition.defects]
+    return condition.grade or "", [text for text in map(defect_text, defects) if text]
+
+
+def defect_text(defect) -> str:
+    """One defect as the condition step wrote it ({"type": "scratch", "detail": "…"}) in words."""
+    if not isinstance(defect, dict):
+        return str(defect or "").strip()
+    kind = str(defect.get("type") or "").replace("_", " ").strip()
+    detail = str(defect.get("detail") or "").strip()
+    if kind and detail and kind.lower() not in detail.lower():
+        return f"{kind.capitalize()}: {detail}"
+    return detail or kind
 
 
 def _suggested_category(product: Product, credentials: dict | None) -> dict:
@@ -101,7 +114,7 @@ def ebay_fields_fill(*, product: Product, current: dict | None = None, credentia
             fields["category"] = {"id": "", "path": "", "chosen_by": "boomer", "suggestions": [],
                                   "error": f"eBay's catalog could not be read: {exc.message}"}
     category_id = fields["category"].get("id")
-    if category_id and catalog_available(credentials):
+    if category_id and catalog_available(credentials) and fields["category"].get("leaf", True):
         try:
             aspects = ebay_catalog.item_aspects(category_id, **catalog_kwargs(credentials))
             allowed = ebay_catalog.allowed_conditions(category_id, **catalog_kwargs(credentials))
@@ -134,7 +147,8 @@ def ebay_category_choose(*, product: Product, current: dict, category_id: str, c
     path, is_leaf = ebay_catalog.category_path(category_id, **catalog_kwargs(credentials))
     suggestions = (current.get("category") or {}).get("suggestions") or []
     chosen = {"id": category_id, "path": path, "chosen_by": "reviewer", "suggestions": suggestions,
-              **({} if is_leaf else {"error": "not a leaf category: eBay lists only in a leaf"})}
+              **({} if is_leaf else {"leaf": False, "error": "not a leaf category: eBay lists only in the most "
+                                                             "specific categories, choose one below it"})}
     return ebay_fields_fill(product=product, current={**current, "category": chosen}, credentials=credentials)
 
 

@@ -162,8 +162,8 @@ def _with_problems(listing_id: int, error: str) -> str:
     """The failure in plain words with the fields the platform named (kept by _keep_problems)."""
     fields = Listing.objects.values_list("platform_fields", flat=True).filter(pk=listing_id).first() or {}
     words = "; ".join(f"{p.get('field') or 'listing'}: {p['message']}" for p in fields.get("problems") or []
-                      if p.get("message") and p["message"] not in error)
-    return f"{error} — {words}" if words else error
+                      if p.get("message"))
+    return f"{words} — {error}" if words and words not in error else error
 
 
 def _keep_screenshot(listing_id: int, exc: AdapterError) -> None:
