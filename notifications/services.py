@@ -2,8 +2,10 @@
 
 `notification_create` is idempotent per event (a unique `event_key`), and the task records
 each channel as sent under a row lock, so a redelivered message or a retry does not repeat a
-channel that went out. (Only a worker dying between the webhook's answer and the commit can
-repeat it: the POST carries `Idempotency-Key: <event_key>` for the receiver to drop it.)
+channel that went out. The webhook is posted outside the row lock, under a Redis lock per
+notification, only to a public address (notifications/webhooks.py). (Only a worker dying between
+the webhook's answer and the record can repeat it: the POST carries `Idempotency-Key: <event_key>`
+for the receiver to drop it.)
 
 The caller says what happened (`context` for the template `notifications/<kind>.txt`, `payload`
 for the webhook); this app knows how to deliver it, not what a listing is.
@@ -15,18 +17,21 @@ import hmac
 import json
 import logging
 
-import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from redis.exceptions import LockError
 
+from boomer_site.breakers import redis_client
 from boomer_site.tasking import task_send
 from notifications.models import Notification, SellerProfile
+from notifications.webhooks import TIMEOUT, WebhookRefused, WebhookUnreachable, webhook_post
 
 log = logging.getLogger(__name__)
 
+WEBHOOK_LOCK_SECONDS = int(TIMEOUT.connect_timeout + TIMEOUT.read_timeout) + 20  # outlives one POST
 SUBJECTS = {
     Notification.Kind.PUBLISHED: "Live: {title}",
     Notification.Kind.PARTLY_FAILED: "Partly published: {title}",
@@ -72,15 +77,42 @@ def notification_send(*, notification_id: int) -> None:
     headers = {"Content-Type": "application/json", "X-Boomer-Event": note.kind,
                "X-Boomer-Signature": webhook_signature(profile.webhook_secret, body),
                "Idempotency-Key": note.event_key}
-    with transaction.atomic():
-        note = Notification.objects.select_for_update().get(pk=notification_id)
-        if note.webhook_sent_at is not None:
-            return  # a concurrent delivery sent it while we waited for the lock
-        response = requests.post(profile.webhook_url, data=body, headers=headers, timeout=10)
-        note.webhook_status = f"HTTP {response.status_code}"
-        delivered = not (response.status_code >= 500 or response.status_code == 429)
-        if delivered:
-            note.webhook_sent_at = timezone.now()
-        note.save(update_fields=["webhook_sent_at", "webhook_status"])
-    if not delivered:
-        raise RuntimeError(f"webhook answered {response.status_code}")  # retried with backoff
+    # Sent outside any row lock (a slow receiver must not hold the notification row): a Redis
+    # lock keeps a concurrent delivery of the same notification from posting it twice.
+    lock = redis_client().lock(f"boomer:webhook:{notification_id}", timeout=WEBHOOK_LOCK_SECONDS, blocking_timeout=0)
+    if not lock.acquire():
+        raise WebhookUnreachable("another worker is sending this webhook now")  # retried: then it is sent
+    try:
+        if Notification.objects.filter(pk=notification_id, webhook_sent_at__isnull=False).exists():
+            return  # a concurrent delivery sent it while we waited
+        try:
+            answer = webhook_post(profile.webhook_url, body=body, headers=headers)
+        except WebhookRefused as exc:
+            log.warning("webhook of notification %s refused: %s", notification_id, exc)
+            _webhook_record(notification_id, status=f"refused: {exc}")
+            return  # the seller must change the URL: retrying cannot help
+        status, delivered, retry = _webhook_outcome(answer)
+        _webhook_record(notification_id, status=status, sent=delivered)
+    finally:
+        try:
+            lock.release()
+        except LockError:  # held past its timeout by a very slow receiver: already gone
+            pass
+    if retry:
+        raise RuntimeError(f"webhook answered {answer.status}")  # retried with backoff
+
+
+def _webhook_outcome(answer) -> tuple[str, bool, bool]:
+    """(status to record, delivered?, retry?) for the receiver's answer."""
+    if 300 <= answer.status < 400:
+        return f"HTTP {answer.status}: redirect to {answer.location or '?'} not followed", False, False
+    if answer.status >= 500 or answer.status == 429:
+        return f"HTTP {answer.status}", False, True
+    return f"HTTP {answer.status}", True, False
+
+
+def _webhook_record(notification_id: int, *, status: str, sent: bool = False) -> None:
+    fields = {"webhook_status": status[:100]}
+    if sent:
+        fields["webhook_sent_at"] = timezone.now()
+    Notification.objects.filter(pk=notification_id, webhook_sent_at__isnull=True).update(**fields)

@@ -15,6 +15,7 @@ from .environment import BASE_DIR, VAR_DIR, env
 from .intake import *  # noqa: F401,F403
 from .market import *  # noqa: F401,F403
 from .marketplaces import *  # noqa: F401,F403
+from .notifications import *  # noqa: F401,F403
 from .observability import *  # noqa: F401,F403
 from .servers import *  # noqa: F401,F403
 from .storage import *  # noqa: F401,F403

@@ -13,6 +13,9 @@ os.environ.setdefault("CELERY_VISIBILITY_TIMEOUT", "5")
 os.environ.setdefault("BOOMER_INBOX_DEBOUNCE_SECONDS", "0.5")
 # Only this database's sales: a test that reads a marketplace points the source at a local server.
 os.environ.setdefault("BOOMER_MARKET_SOURCES", "own_sales")
+# The tests' webhook receivers listen on 127.0.0.1, which production refuses (notifications/webhooks.py);
+# the refusal itself is tested with the default (no network allowed).
+os.environ.setdefault("BOOMER_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")
 
 from boomer_site.embedded import embedded_servers_start  # noqa: E402
 

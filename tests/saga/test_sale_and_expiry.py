@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from listings import tasks as saga_tasks
-from listings.models import Listing, ListingStatus
+from listings.models import Listing, ListingStatus, SaleSource
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.saga.conftest import (
@@ -39,6 +39,7 @@ def test_a_sale_on_ebay_ends_the_other_copies_and_the_product_is_sold(connected_
 
     ebay = wait_listing(product, "ebay", ListingStatus.SOLD)
     assert ebay.sold_price == Decimal("99.50") and ebay.sold_at is not None
+    assert ebay.sale_source == SaleSource.PLATFORM  # eBay's word: it feeds every seller's comps
     for platform in ("facebook", "mercari"):
         wait_listing(product, platform, ListingStatus.ENDED)
     assert product.sku not in servers.facebook.items
@@ -72,6 +73,7 @@ def test_marking_a_sale_through_the_api_ends_the_other_copies(connected_seller, 
     wait_listing(product, "ebay", ListingStatus.ENDED)
     assert servers.ebay.count("POST", r"/offer/[^/]+/withdraw$") == 1
     assert listing(product, "facebook").sold_price == Decimal("110.00")
+    assert listing(product, "facebook").sale_source == SaleSource.SELLER  # the seller's word: their comp only
     assert stage_of(product) == Stage.SOLD
     wait_sent(product, "sold")
     again = client.post(f"/api/listings/{facebook.pk}/mark-sold/", {}, format="json")
