@@ -73,12 +73,13 @@ class FacebookAdapter(MarketplaceAdapter):
         self.http = transport.session()
 
     def _call(self, method: str, edge: str, *, params=None, data=None):
+        # The token travels in the Authorization header, never in the URL, where proxies, access
+        # logs and error reports would keep it.
         token = self._credential("access_token")
         catalog = self._credential("catalog_id")
-        params = {**(params or {}), "access_token": token} if method == "GET" else params
-        data = {**(data or {}), "access_token": token} if method != "GET" else data
         response = transport.send(self.http, method, f"{self.graph_url}/{catalog}/{edge}", service=self.service,
-                                  describe=describe_error, classify=classify, params=params, data=data)
+                                  describe=describe_error, classify=classify, params=params, data=data,
+                                  headers={"Authorization": f"Bearer {token}"})
         if response.status_code == 401:
             raise AdapterError(f"Facebook refused the access token: {describe_error(response)}; reconnect the account",
                                permanent=True, status=401)

@@ -27,6 +27,7 @@ class FacebookServer(ContractServer):
         self.items: dict[str, dict] = {}  # retailer_id → item
         self.items_created: Counter = Counter()
         self.batches: dict[str, dict] = {}
+        self.tokens_in_requests: list[str] = []  # paths that carried access_token as a parameter
         self._ids = itertools.count(7_000_000_000_000_001)
         base = rf"/v\d+\.\d+/{catalog_id}" + "|" + rf"/{catalog_id}"
         self.route("POST", rf"(?:{base})/items_batch", self.items_batch)
@@ -44,7 +45,12 @@ class FacebookServer(ContractServer):
         self.items[retailer_id]["availability"] = "out of stock"
 
     def _token(self, req: Request, params: dict) -> Response | None:
-        if params.get("access_token") != self.access_token:
+        """The Graph API takes the token as "Authorization: Bearer …" (or, unwisely, as an
+        access_token parameter: counted in `tokens_in_requests`, and refused here)."""
+        if "access_token" in params:
+            self.tokens_in_requests.append(req.path)
+            return graph_error(400, "An access token in the URL or body: send it in the Authorization header", 190)
+        if req.headers.get("Authorization") != f"Bearer {self.access_token}":
             return graph_error(400, "Invalid OAuth access token - Cannot parse access token", 190)
         return None
 
