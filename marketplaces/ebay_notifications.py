@@ -20,20 +20,18 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
-from django.core.cache import cache
 
 from boomer_site.layered_cache import LayeredCache
 from marketplaces.adapters import transport
 from marketplaces.adapters.base import AdapterError
 from marketplaces.adapters.ebay import describe_error
-from marketplaces.ebay_account import app_keys
+from marketplaces.ebay_catalog import app_token
 
 ACCOUNT_DELETION = "MARKETPLACE_ACCOUNT_DELETION"
 # A buyer paid (ORDER_CONFIRMATION, one message per line item); ITEM_SOLD as the older platform
 # notifications name it.
 SALE_TOPICS = frozenset({"ORDER_CONFIRMATION", "ITEM_SOLD"})
 DIGESTS = {"SHA1": hashes.SHA1, "SHA256": hashes.SHA256}
-APP_SCOPE = "https://api.ebay.com/oauth/api_scope"
 
 public_keys = LayeredCache("ebay_public_keys", l1_seconds=3600, l2_seconds=3600, l3_seconds=3600)
 
@@ -69,28 +67,11 @@ def _header_fields(header: str) -> dict:
     return fields
 
 
-def _app_token() -> str:
-    key = "ebay:app-token:" + hashlib.sha256(str(settings.EBAY_AUTH_URL or settings.EBAY_API_URL).encode()).hexdigest()
-    token = cache.get(key)
-    if token:
-        return token
-    auth = str(settings.EBAY_AUTH_URL or settings.EBAY_API_URL).rstrip("/")
-    response = transport.send(transport.session(), "POST", f"{auth}/identity/v1/oauth2/token", service="eBay",
-                              describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
-                              auth=app_keys(), data={"grant_type": "client_credentials", "scope": APP_SCOPE})
-    body = transport.json_or_empty(response)
-    if response.status_code == 401 or not body.get("access_token"):
-        raise AdapterError("eBay gave no application token: check EBAY_CLIENT_ID / EBAY_CLIENT_SECRET",
-                           permanent=True, status=response.status_code)
-    cache.set(key, body["access_token"], max(30, int(body.get("expires_in", 7200)) - 60))
-    return body["access_token"]
-
-
 def _fetch_public_key(kid: str) -> dict:
     api = str(settings.EBAY_API_URL).rstrip("/")
     response = transport.send(transport.session(), "GET", f"{api}/commerce/notification/v1/public_key/{quote(kid, safe='')}",
                               service="eBay", describe=describe_error,
-                              headers={"Authorization": f"Bearer {_app_token()}", "Accept": "application/json"})
+                              headers={"Authorization": f"Bearer {app_token()}", "Accept": "application/json"})
     body = transport.json_or_empty(response)
     if response.status_code == 401 or not body.get("key"):
         raise AdapterError("eBay's public key answer had no key", permanent=False, status=response.status_code)
