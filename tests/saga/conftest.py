@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import transaction
 
-from listings.models import Listing
+from listings.models import Listing, ListingDraft
 from marketplaces import breakers
 from notifications.models import SellerProfile
 from products.models import Product
@@ -31,6 +31,15 @@ FACEBOOK_TOKEN = "EAAB-saga-page-token-4RT"
 MERCARI_PASSWORD = "saga-mercari-pw-8LM"
 SECRETS = (EBAY_CLIENT_SECRET, EBAY_REFRESH_TOKEN, FACEBOOK_TOKEN, MERCARI_PASSWORD)
 WEBHOOK_SECRET = "whsec-saga-2f9a"
+# What the describe step keeps on the eBay draft of the Sony headphones `new_product` makes
+# (listings/ebay_fields.py): eBay's leaf category, its required specifics, a condition it allows.
+EBAY_FIELDS = {
+    "category": {"id": "112529", "path": "Consumer Electronics > Portable Audio & Headphones > Headphones",
+                 "chosen_by": "boomer"},
+    "aspects": {"Brand": ["Sony"], "Type": ["Over the Ear (Full-Size)"], "Model": ["WH-1000XM4"]},
+    "condition": {"enum": "USED_EXCELLENT", "id": "3000"},
+    "identifiers": {"brand": "Sony"},
+}
 
 
 class Webhook:
@@ -77,6 +86,7 @@ class Webhook:
 @pytest.fixture(scope="module")
 def servers():
     ebay = EbayServer(client_secret=EBAY_CLIENT_SECRET, refresh_token=EBAY_REFRESH_TOKEN).start()
+    ebay.add_location("home")  # the seller's inventory location `connect` names
     facebook = FacebookServer(access_token=FACEBOOK_TOKEN).start()
     mercari = MercariServer(password=MERCARI_PASSWORD).start()
     webhook = Webhook()
@@ -140,10 +150,14 @@ def reset_servers(servers):
 
 
 @pytest.fixture(autouse=True)
-def fresh_servers(servers):
+def fresh_servers(servers, settings):
+    settings.EBAY_API_URL = settings.EBAY_AUTH_URL = servers.ebay.url  # approval reads eBay's catalog here too
     reset_servers(servers)
+    servers.ebay.contract_violations.clear()
     yield servers
+    violations = list(servers.ebay.contract_violations)
     reset_servers(servers)
+    assert violations == [], "requests eBay's specification does not allow"
 
 
 # --- people and products --------------------------------------------------------------------
@@ -190,7 +204,9 @@ def approve(product: Product, reviewer, platforms=PLATFORMS, policy="best_effort
 
 
 def new_product(owner, **fields) -> Product:
-    return product_make(owner=owner, with_photo=True, **fields)
+    product = product_make(owner=owner, with_photo=True, **fields)
+    ListingDraft.objects.filter(product=product, platform="ebay").update(platform_fields=EBAY_FIELDS)
+    return product
 
 
 def stage_of(product) -> str:
