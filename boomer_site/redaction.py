@@ -1,5 +1,6 @@
-"""Secrets out of every log line: values registered by whoever decrypts them (marketplace
-credentials) and anything shaped like a token, a password or an Authorization header."""
+"""Secrets out of every log line and error report: values registered by whoever decrypts them
+(marketplace credentials) and anything shaped like a token, a password or an Authorization
+header. `sentry_event_scrub` does the same to a Sentry event before it leaves the process."""
 from __future__ import annotations
 
 import logging
@@ -69,3 +70,29 @@ class RedactSecretsFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+# A field whose name says it holds a secret is dropped whole, whatever its value looks like.
+_SECRET_FIELD = re.compile(r"(?i)secret|password|passwd|token|api[-_]?key|authorization|cookie|storage_state|signature|dsn")
+MAX_DEPTH = 30
+
+
+def redact_deep(value, depth: int = 0):
+    """`value` (dicts, lists, strings, nested) with secrets redacted: strings as in logs, and the
+    whole value of any field named like a secret."""
+    if depth > MAX_DEPTH:
+        return REDACTED
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: (REDACTED if isinstance(key, str) and _SECRET_FIELD.search(key) and value[key] not in (None, "")
+                      else redact_deep(value[key], depth + 1)) for key in value}
+    if isinstance(value, (list, tuple)):
+        return [redact_deep(item, depth + 1) for item in value]
+    return value
+
+
+def sentry_event_scrub(event, hint=None):
+    """Sentry's before_send: exception messages, breadcrumbs (log lines captured before the log
+    filter runs), request data and extra context, all redacted."""
+    return redact_deep(event)

@@ -42,7 +42,12 @@ SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
 
-    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
+    from boomer_site.redaction import sentry_event_scrub
+
+    # No local variables in reports (a transport's kwargs hold client secrets and refresh
+    # tokens), and every event scrubbed like a log line before it is sent.
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0, include_local_variables=False,
+                    before_send=sentry_event_scrub)
 
 # Tracing is set by the standard OTEL_* variables (OTEL_TRACES_EXPORTER=otlp|console; off when unset).
 # The admin links a product's trace with this template, e.g. http://localhost:16686/trace/{trace_id}.

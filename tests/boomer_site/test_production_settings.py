@@ -21,11 +21,10 @@ SHOW = ("import json; from django.conf import settings as s; print(json.dumps({n
         "'BOOMER_OPS_ENDPOINTS_OPEN', 'BOOMER_ENCRYPTION_KEY_DERIVED', 'SECURE_PROXY_SSL_HEADER')}))")
 
 
-def production(**overrides) -> subprocess.CompletedProcess:
-    """Load boomer_site.settings.production in a new interpreter with a complete, good environment
-    changed by `overrides` (None: unset)."""
+def production_env(**overrides) -> dict:
+    """A complete, good production environment changed by `overrides` (None: unset)."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("DJANGO_", "BOOMER_SECRET_KEY_ENCRYPTION"))}
+           if not key.startswith(("DJANGO_", "BOOMER_SECRET_KEY_ENCRYPTION", "SENTRY_"))}
     env.update(DJANGO_SETTINGS_MODULE="boomer_site.settings.production", DJANGO_SECRET_KEY=GOOD_SECRET_KEY,
                BOOMER_SECRET_KEY_ENCRYPTION=GOOD_ENCRYPTION_KEY, DATABASE_URL="postgres://boomer:pw@127.0.0.1:9/boomer",
                REDIS_URL="redis://127.0.0.1:9/0", DJANGO_ALLOWED_HOSTS="boomer.example.com")
@@ -34,7 +33,13 @@ def production(**overrides) -> subprocess.CompletedProcess:
             env.pop(key, None)
         else:
             env[key] = value
-    return subprocess.run([sys.executable, "-c", SHOW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return env
+
+
+def production(**overrides) -> subprocess.CompletedProcess:
+    """Load boomer_site.settings.production in a new interpreter with `production_env(**overrides)`."""
+    return subprocess.run([sys.executable, "-c", SHOW], cwd=ROOT, env=production_env(**overrides), capture_output=True,
+                          text=True, timeout=120)
 
 
 def refusal(run: subprocess.CompletedProcess) -> str:
