@@ -61,10 +61,12 @@ def _auth_url() -> str:
 
 
 def app_keys(credentials: dict | None = None) -> tuple[str, str]:
-    """The operator's app (settings), else the keys an older account stored itself."""
+    """The keys a refresh token was issued to: an older account's own, else the operator's app."""
     credentials = credentials or {}
-    client_id = settings.EBAY_CLIENT_ID or credentials.get("client_id", "")
-    client_secret = settings.EBAY_CLIENT_SECRET or credentials.get("client_secret", "")
+    if credentials.get("client_id"):
+        client_id, client_secret = credentials["client_id"], credentials.get("client_secret", "")
+    else:
+        client_id, client_secret = settings.EBAY_CLIENT_ID, settings.EBAY_CLIENT_SECRET
     if not client_id or not client_secret:
         raise AdapterError("the eBay app is not configured: set EBAY_CLIENT_ID and EBAY_CLIENT_SECRET",
                            permanent=True)

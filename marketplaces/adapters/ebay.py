@@ -82,6 +82,16 @@ class EbayAdapter(MarketplaceAdapter):
         self.http = transport.session()
 
     # --- OAuth -------------------------------------------------------------------------
+    def _app_keys(self) -> tuple[str, str]:
+        """The keys the refresh token was issued to: the account's own (older accounts), else the
+        operator's app (EBAY_CLIENT_ID / EBAY_CLIENT_SECRET; accounts connected by consent)."""
+        if self.credentials.get("client_id"):
+            return self._credential("client_id"), self._credential("client_secret")
+        if not settings.EBAY_CLIENT_ID or not settings.EBAY_CLIENT_SECRET:
+            raise AdapterError("the eBay app is not configured: set EBAY_CLIENT_ID and EBAY_CLIENT_SECRET",
+                               permanent=True)
+        return settings.EBAY_CLIENT_ID, settings.EBAY_CLIENT_SECRET
+
     def _token_key(self) -> str:
         ident = f"{self.auth_url}|{self.credentials.get('client_id')}|{self.credentials.get('refresh_token')}"
         return "ebay:token:" + hashlib.sha256(ident.encode()).hexdigest()[:32]
@@ -95,7 +105,7 @@ class EbayAdapter(MarketplaceAdapter):
         response = transport.send(
             self.http, "POST", f"{self.auth_url}/identity/v1/oauth2/token", service=self.service,
             describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
-            auth=(self._credential("client_id"), self._credential("client_secret")),
+            auth=self._app_keys(),
             data={
                 "grant_type": "refresh_token",
                 "refresh_token": self._credential("refresh_token"),

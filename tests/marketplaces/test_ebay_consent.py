@@ -12,10 +12,12 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from marketplaces.adapters import adapter_for
 from marketplaces.credentials import account_secrets
 from marketplaces.models import MarketplaceAccount
 from notifications.models import SellerProfile
 from tests.factories import user_make
+from tests.marketplaces.conftest import data
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,18 @@ def test_a_staff_member_without_the_right_cannot_connect_someone_else(client, eb
     clerk = user_make("clerk", staff=True)
     client.force_login(clerk)
     assert client.get(f"/ebay/connect/?owner={seller.pk}").status_code == 403
+
+
+def test_an_account_connected_by_consent_publishes_with_the_operators_app(client, seller, ebay_app, listing, media):
+    client.force_login(seller)
+    client.get(consent(client, ebay_app))
+    secrets = account_secrets(MarketplaceAccount.objects.get(owner=seller))
+    assert "client_id" not in secrets and "client_secret" not in secrets  # the app's keys stay in the settings
+
+    result = adapter_for("ebay", credentials=secrets).publish(data(listing), media)
+
+    offer = next(iter(ebay_app.offers.values()))
+    assert offer["status"] == "PUBLISHED" and result.external_id == offer["listing"]["listingId"]
+    assert offer["merchantLocationKey"] == secrets["merchant_location_key"]
+    assert offer["listingPolicies"] == {"fulfillmentPolicyId": "6196932000", "paymentPolicyId": "6196940000",
+                                        "returnPolicyId": "6196944000"}
