@@ -17,6 +17,7 @@ from celery import current_app, shared_task, signature
 from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.conf import settings
 
+from boomer_site.breakers import redis_client
 from boomer_site.models import DeadLetter
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,13 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
         )
         @functools.wraps(func)
         def task(self, *args, **kwargs):
+            lost = _runs_lost(self)
+            if lost > settings.BOOMER_MAX_RETRIES:
+                return _give_up_lost(self, args, kwargs, lost, give_up, replay, raise_on_give_up)
             try:
-                return func(*args, **kwargs)
+                result = func(*args, **kwargs)
+                _runs_forget(self)
+                return result
             except Retry:
                 raise
             except Exception as exc:
@@ -74,6 +80,7 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
                     log.warning("%s%r failed for good (%s); running again on its fallback", name, args, exc)
                     raise self.retry(exc=exc, countdown=0)
                 _dead_letter(self, args, kwargs, exc, attempt + 1, replay)
+                _runs_forget(self)
                 if give_up is not None:
                     give_up(*args, error=_describe(exc), permanent=is_permanent(exc), **kwargs)
                 if raise_on_give_up:
@@ -83,6 +90,51 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
         return task
 
     return decorate
+
+
+class WorkerStopped(Exception):
+    """Runs of a message ended with neither a result nor a retry: the hard time limit or the
+    death of its worker stopped them (the message was handed back each time)."""
+
+    permanent = False
+
+
+RUNS_TTL = 24 * 3600
+
+
+def _runs_key(task) -> str | None:
+    task_id = task.request.id
+    return None if not task_id or task.request.is_eager else f"boomer:runs:{task_id}"
+
+
+def _runs_lost(task) -> int:
+    """How many earlier runs of this message were lost. A killed run never reaches the `except`
+    that counts retries, so each start is counted in Redis (by task id, which a retry keeps);
+    every retry accounts for one run, and the current run is not lost yet."""
+    key = _runs_key(task)
+    if key is None:
+        return 0
+    with redis_client().pipeline() as pipe:
+        started, _ = pipe.incr(key).expire(key, RUNS_TTL).execute()
+    return max(0, started - 1 - task.request.retries)
+
+
+def _runs_forget(task) -> None:
+    key = _runs_key(task)
+    if key is not None:
+        redis_client().delete(key)
+
+
+def _give_up_lost(task, args, kwargs, lost, give_up, replay, raise_on_give_up):
+    """Past the retry cap on lost runs: dead letter and `give_up`, without running again."""
+    exc = WorkerStopped(f"stopped {lost} times before it finished (the hard time limit, or its worker died)")
+    _dead_letter(task, args, kwargs, exc, lost, replay)
+    _runs_forget(task)
+    if give_up is not None:
+        give_up(*args, error=_describe(exc), permanent=False, **kwargs)
+    if raise_on_give_up:
+        raise exc
+    return None
 
 
 def _describe(exc: BaseException) -> str:

@@ -9,6 +9,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A run the hard time limit killed hands its message back instead of acking it: it is run again,
+# and boomer_task counts such lost runs against the retry cap (then a dead letter). A task that
+# failed is acked: boomer_task has already retried it or written its dead letter.
+CELERY_TASK_ACKS_ON_TIMEOUT = False
+CELERY_TASK_ACKS_ON_FAILURE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXPIRES = 24 * 3600

@@ -29,6 +29,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlparse
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -134,6 +135,8 @@ class MercariAdapter(MarketplaceAdapter):
                     page.on("dialog", lambda dialog: dialog.accept())
                     try:
                         result = work(page)
+                    except SoftTimeLimitExceeded:
+                        raise  # the task's time is up: no screenshot in what is left, the task handles it
                     except Exception as exc:  # noqa: BLE001 - every failure gets a screenshot
                         error = self._as_adapter_error(exc)
                         try:
