@@ -1,13 +1,12 @@
 """The whole URL map: probes, metrics, the review desk (admin) and the API."""
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from boomer_site import views
 from desk import ebay_views
 from desk.api.common import DocsAccess, IdConverter
+from desk.media_views import media_file
 
 register_converter(IdConverter, "id")
 
@@ -27,7 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[DocsAccess]), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[DocsAccess]),
          name="api-docs"),
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.+)$", media_file, name="media"),  # owner-checked or signed (desk/media_views.py)
 ]
 
 handler404 = "boomer_site.views.not_found"

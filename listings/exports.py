@@ -9,6 +9,7 @@ from typing import Literal, TextIO
 
 from django.db.models import QuerySet
 
+from boomer_site.spreadsheets import formula_escaped
 from listings.models import Listing
 from listings.publishing import listing_data
 from marketplaces.adapters import facebook_sheet
@@ -19,16 +20,9 @@ COLUMNS = ("id", "sku", "product_name", "platform", "status", "title", "price", 
 CHUNK = 500
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A CSV cell a spreadsheet will not run (boomer_site/spreadsheets.py); missing is empty."""
+    return "" if value is None else formula_escaped(value)
 
 
 def _row(listing: Listing) -> dict:

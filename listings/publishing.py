@@ -70,7 +70,8 @@ def listing_data(listing: Listing, *, require_price: bool = True) -> ListingData
         price=Decimal(price) if price is not None else None, currency=listing.currency or "USD", grade=grade,
         brand=product.brand or "", category=product.category or "",
         idempotency_key=str(listing.idempotency_key), external_id=listing.external_id or "",
-        listing_url=listing.listing_url or "", created_at=listing.created_at, **_platform_data(listing),
+        listing_url=listing.listing_url or "", created_at=listing.created_at, owner_id=product.owner_id,
+        **_platform_data(listing),
     )
 
 

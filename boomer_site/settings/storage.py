@@ -20,6 +20,13 @@ if env.str("BOOMER_STORAGE", default="filesystem") == "s3":
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
 
+# Who may open a stored file (desk/media_views.py): its owner signed in, reviewers and staff, or
+# anyone holding a signed URL until it expires (S3: a presigned URL). Seconds a signed URL lasts:
+# the API's and the desk's links to photos, and the photo URLs handed to marketplaces (they fetch
+# them while a listing is created; a publish retried later signs new ones).
+BOOMER_MEDIA_URL_SECONDS = env.int("BOOMER_MEDIA_URL_SECONDS", default=3600)
+BOOMER_PUBLIC_MEDIA_SECONDS = env.int("BOOMER_PUBLIC_MEDIA_SECONDS", default=24 * 3600)
+
 # Daily backups (beat): a folder or s3://bucket/prefix; "" turns the beat job off (k8s runs a CronJob).
 BOOMER_BACKUP_DIR = env.str("BOOMER_BACKUP_DIR", default=str(VAR_DIR / "backups"))
 BOOMER_BACKUP_KEEP_DAYS = env.int("BOOMER_BACKUP_KEEP_DAYS", default=30)

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from rest_framework import serializers
 
+from boomer_site.media_urls import media_url
 from desk.permissions import is_reviewer
 from listings.models import ListingDraft, Platform, Policy
 from market.visibility import pricing_shown
@@ -19,8 +20,10 @@ class ImageOut(serializers.ModelSerializer):
         fields = ["url", "width", "height", "original_name"]
 
     def get_url(self, obj) -> str:
+        """A link that opens the photo without signing in, for BOOMER_MEDIA_URL_SECONDS."""
+        url = media_url(obj.image.name, seconds=settings.BOOMER_MEDIA_URL_SECONDS)
         request = self.context.get("request")
-        return request.build_absolute_uri(obj.image.url) if request else obj.image.url
+        return request.build_absolute_uri(url) if request else url
 
 
 class ConditionOut(serializers.ModelSerializer):

@@ -102,6 +102,7 @@ class ListingData:
     condition_description: str = ""
     identifiers: dict[str, str] = field(default_factory=dict)
     package: dict = field(default_factory=dict)
+    owner_id: int | None = None  # whose listing: the file export keeps each seller's rows apart
 
 
 

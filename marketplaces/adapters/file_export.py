@@ -1,23 +1,30 @@
-"""CSV export per platform, for sellers who list by hand.
+"""CSV export per platform and seller, for sellers who list by hand.
 
-publish appends one row to storage `exports/{platform}/{YYYY-MM-DD}.csv` (one row per
-idempotency key across every file of the platform), withdraw marks the row WITHDRAWN,
+publish appends one row to storage `exports/{platform}/{owner id}/{YYYY-MM-DD}-{random}.csv`
+(one row per idempotency key across the seller's files), withdraw marks the row WITHDRAWN,
 and fetch_status reads the row back: the seller may type SOLD (and a sold price/date)
-into its status column, otherwise it stays LIVE. Writes go through Django storage under a
-Redis lock, so workers on several machines (S3 storage) never lose each other's rows.
+into its status column, otherwise it stays LIVE. Each seller's rows are in their own files,
+whose names cannot be guessed; the listing's URL is the site's `/media/` view, which opens
+them for that seller (and reviewers) only (desk/media_views.py). Cells that a spreadsheet
+would run as a formula are written with a leading quote. Writes go through Django storage
+under a Redis lock, so workers on several machines (S3 storage) never lose each other's rows.
+Rows in the shared `exports/{platform}/{date}.csv` files of earlier versions are still found.
 """
 from __future__ import annotations
 
 import csv
 import io
+import secrets
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.encoding import filepath_to_uri
 
 from boomer_site.breakers import redis_client
+from boomer_site.spreadsheets import formula_escaped
 
 from .base import (
     AdapterError,
@@ -46,12 +53,27 @@ class FileExportAdapter(MarketplaceAdapter):
         return redis_client().lock(f"boomer:export-lock:{self.platform}", timeout=LOCK_SECONDS,
                                    blocking_timeout=LOCK_SECONDS)
 
-    def _names(self) -> list[str]:
+    def _owner_folder(self, data: ListingData) -> str:
+        if data.owner_id is None:
+            raise AdapterError("The export needs the listing's seller (ListingData.owner_id)", permanent=True)
+        return f"{self.folder}/{int(data.owner_id)}"
+
+    def _csv_in(self, folder: str) -> list[str]:
         try:
-            _dirs, files = self.storage.listdir(self.folder)
+            _dirs, files = self.storage.listdir(folder)
         except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted((f"{self.folder}/{f}" for f in files if f.endswith(".csv")), reverse=True)
+        return sorted((f"{folder}/{f}" for f in files if f.endswith(".csv")), reverse=True)
+
+    def _names(self, data: ListingData) -> list[str]:
+        """The seller's files, newest first, then the shared files of earlier versions."""
+        return self._csv_in(self._owner_folder(data)) + self._csv_in(self.folder)
+
+    def _today(self, data: ListingData) -> str:
+        """The seller's file of today: the one there is, or a new name nobody can guess."""
+        folder, day = self._owner_folder(data), date.today().isoformat()
+        existing = [name for name in self._csv_in(folder) if name.rsplit("/", 1)[-1].startswith(f"{day}-")]
+        return existing[0] if existing else f"{folder}/{day}-{secrets.token_hex(12)}.csv"
 
     def _read(self, name: str) -> list[dict]:
         with self.storage.open(name, "rb") as handle:
@@ -62,15 +84,16 @@ class FileExportAdapter(MarketplaceAdapter):
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: formula_escaped(value) for key, value in row.items()} for row in rows)
         if self.storage.exists(name):
             self.storage.delete(name)
         saved = self.storage.save(name, ContentFile(out.getvalue().encode("utf-8-sig")))
         if saved != name:
             raise AdapterError(f"Could not write {name} (storage saved {saved})", permanent=False)
 
-    def _find(self, reference: str) -> tuple[str, list[dict], dict] | None:
-        for name in self._names():
+    def _find(self, data: ListingData) -> tuple[str, list[dict], dict] | None:
+        reference = data.idempotency_key
+        for name in self._names(data):
             rows = self._read(name)
             for row in rows:
                 if row.get("reference") == reference:
@@ -78,26 +101,18 @@ class FileExportAdapter(MarketplaceAdapter):
         return None
 
     def _url(self, name: str, reference: str) -> str:
-        prefix = settings.BOOMER_PUBLIC_MEDIA_URL
-        url = self.storage.url(name)
-        if not url.startswith(("http://", "https://")):
-            if isinstance(prefix, str) and prefix.startswith(("http://", "https://")):
-                url = prefix.rstrip("/") + "/" + url.lstrip("/")
-            else:
-                try:
-                    url = "file://" + self.storage.path(name)
-                except NotImplementedError:
-                    pass
-        return f"{url}#ref-{reference[:8]}"
+        """The site's owner-checked `/media/` view of the file (never a public storage URL)."""
+        media = settings.MEDIA_URL.strip("/")
+        return f"{settings.BOOMER_PUBLIC_BASE_URL.rstrip('/')}/{media}/{filepath_to_uri(name)}#ref-{reference[:8]}"
 
     # --- the interface ---------------------------------------------------------------------
     def publish(self, data: ListingData, media: list[Media]) -> PublishResult:
         with self._lock():
-            found = self._find(data.idempotency_key)
+            found = self._find(data)
             if found:
                 name, _rows, row = found
             else:
-                name = f"{self.folder}/{date.today().isoformat()}.csv"
+                name = self._today(data)
                 rows = self._read(name) if self.storage.exists(name) else []
                 row = {
                     "reference": data.idempotency_key, "created_at": datetime.now().isoformat(timespec="seconds"),
@@ -112,7 +127,7 @@ class FileExportAdapter(MarketplaceAdapter):
 
     def withdraw(self, data: ListingData) -> None:
         with self._lock():
-            found = self._find(data.idempotency_key)
+            found = self._find(data)
             if not found:
                 return
             name, rows, row = found
@@ -122,7 +137,7 @@ class FileExportAdapter(MarketplaceAdapter):
             self._write(name, rows)
 
     def fetch_status(self, data: ListingData) -> ListingState:
-        found = self._find(data.idempotency_key)
+        found = self._find(data)
         if not found:
             return ListingState("UNKNOWN")
         row = found[2]

@@ -2,12 +2,17 @@
 bytes loader for those that need an upload. The caller hands over the stored files
 (listings/publishing.py: `product_media`); nothing here knows a product.
 
-`BOOMER_PUBLIC_MEDIA_URL` turns a stored image into a URL the platforms can reach:
-- a string: a prefix joined with `image.url` when that is relative
-  (e.g. "https://boomer.example.com" + "/media/products/…");
-- a callable, or the dotted path of one, `f(image_field_file) -> str`, e.g. to sign S3 URLs.
-Unset: BOOMER_PUBLIC_BASE_URL (the site's own address) as the prefix; an absolute `image.url`
-(S3 storage) is kept as is.
+A platform fetches a photo without signing in, so it gets an unguessable URL that expires
+after BOOMER_PUBLIC_MEDIA_SECONDS (boomer_site/media_urls.py: signed `/media/signed/…` with
+filesystem storage, presigned with S3); `/media/` opens nothing else to anyone not signed in.
+
+`BOOMER_PUBLIC_MEDIA_URL` makes that URL one the platforms can reach:
+- a string: a prefix joined with the signed URL when that is relative
+  (e.g. "https://boomer.example.com" + "/media/signed/…/products/…");
+- a callable, or the dotted path of one, `f(image_field_file) -> str` (e.g. a CDN's own signed
+  URLs): its answer is used as is.
+Unset: BOOMER_PUBLIC_BASE_URL (the site's own address) as the prefix; an absolute (presigned S3)
+URL is kept as is.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from boomer_site.media_urls import media_url
+
 from .base import Media
 
 
@@ -27,7 +34,7 @@ def public_url(field_file) -> str:
         builder = import_string(builder)
     if callable(builder):
         return builder(field_file)
-    url = field_file.url
+    url = media_url(field_file.name, seconds=settings.BOOMER_PUBLIC_MEDIA_SECONDS, storage=field_file.storage)
     if builder and not url.startswith(("http://", "https://")):
         return urljoin(builder.rstrip("/") + "/", url.lstrip("/"))
     return url
