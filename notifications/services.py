@@ -26,6 +26,7 @@ from redis.exceptions import LockError
 
 from boomer_site.breakers import redis_client
 from boomer_site.tasking import task_send
+from marketplaces.credentials import CredentialsError, current_key, key_id
 from notifications.models import Notification, SellerProfile
 from notifications.webhooks import TIMEOUT, WebhookRefused, WebhookUnreachable, webhook_post
 
@@ -69,7 +70,7 @@ def notification_send(*, notification_id: int) -> None:
             send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [note.owner.email])
             note.email_sent_at = timezone.now()
             note.save(update_fields=["email_sent_at"])
-    profile = SellerProfile.objects.filter(user_id=note.owner_id).exclude(webhook_url="").first()
+    profile = SellerProfile.objects.filter(user_id=note.owner_id).exclude(webhook_sealed=b"").first()
     if profile is None or note.webhook_sent_at is not None:
         return
     body = json.dumps({**note.payload, "notification_id": note.pk, "event_key": note.event_key},
@@ -116,3 +117,22 @@ def _webhook_record(notification_id: int, *, status: str, sent: bool = False) ->
     if sent:
         fields["webhook_sent_at"] = timezone.now()
     Notification.objects.filter(pk=notification_id, webhook_sent_at__isnull=True).update(**fields)
+
+
+def webhooks_reencrypt() -> tuple[int, list[int]]:
+    """Re-seal every seller's webhook not yet under the newest credentials key, one locked row
+    at a time: (how many moved, ids of the profiles no configured key opens)."""
+    newest = key_id(current_key()).hex()
+    moved, unreadable = 0, []
+    for pk in SellerProfile.objects.exclude(webhook_sealed=b"").exclude(webhook_key_id=newest).values_list("pk", flat=True):
+        with transaction.atomic():
+            profile = SellerProfile.objects.select_for_update().get(pk=pk)
+            try:
+                url, secret = profile.webhook_url, profile.webhook_secret
+            except CredentialsError:
+                unreadable.append(pk)
+                continue
+            profile.webhook_url, profile.webhook_secret = url, secret  # sealed again under the newest key
+            profile.save(update_fields=["webhook_sealed", "webhook_key_id"])
+            moved += 1
+    return moved, unreadable
