@@ -11,7 +11,6 @@ reviewer sees) instead of raising, so the chord's callback (listings/settling.py
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import timedelta
 from decimal import Decimal
@@ -79,12 +78,10 @@ def _platform_data(listing: Listing) -> dict:
     """The approved draft's platform fields (eBay's category, specifics, condition, identifiers)."""
     fields = listing.platform_fields or {}
     category = fields.get("category") or {}
-    values = {"category_id": str(category.get("id") or ""), "category_path": category.get("path") or "",
-              "aspects": dict(fields.get("aspects") or {}), "condition": (fields.get("condition") or {}).get("enum", ""),
-              "condition_description": fields.get("condition_description") or "",
-              "identifiers": dict(fields.get("identifiers") or {}), "package": dict(fields.get("package") or {})}
-    known = {f.name for f in dataclasses.fields(ListingData)}
-    return {name: value for name, value in values.items() if name in known}
+    return {"category_id": str(category.get("id") or ""), "category_path": category.get("path") or "",
+            "aspects": dict(fields.get("aspects") or {}), "condition": (fields.get("condition") or {}).get("enum", ""),
+            "condition_description": fields.get("condition_description") or "",
+            "identifiers": dict(fields.get("identifiers") or {}), "package": dict(fields.get("package") or {})}
 
 
 def product_media(product):
