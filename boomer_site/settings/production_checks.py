@@ -65,10 +65,15 @@ def secret_key_problem(value: str) -> str | None:
 
 
 def encryption_key_problem(value: str) -> str | None:
-    """Why `value` must not be production's BOOMER_SECRET_KEY_ENCRYPTION, or None if it may."""
-    if not value:
+    """Why `value` must not be production's BOOMER_SECRET_KEY_ENCRYPTION, or None if it may.
+    During a rotation it lists several keys, comma-separated, newest first: each is checked."""
+    if not value or not value.strip(" ,"):
         return ("BOOMER_SECRET_KEY_ENCRYPTION must be set: production never derives the credentials key "
                 "from DJANGO_SECRET_KEY")
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    if len(keys) > 1:
+        return next(filter(None, map(encryption_key_problem, keys)), None)
+    value = keys[0]
     if _placeholder(value):
         return "BOOMER_SECRET_KEY_ENCRYPTION is a shipped example or a placeholder"
     try:

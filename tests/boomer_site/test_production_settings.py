@@ -56,6 +56,11 @@ def shipped_example(path: str, key: str) -> str:
     raise AssertionError(f"{key} not in {path}")
 
 
+def test_a_rotation_lists_two_good_keys():
+    other = base64.b64encode(os.urandom(32)).decode()
+    assert production(BOOMER_SECRET_KEY_ENCRYPTION=f"{other}, {GOOD_ENCRYPTION_KEY}").returncode == 0
+
+
 def test_good_secrets_start_https_only_with_closed_ops_endpoints():
     run = production()
     assert run.returncode == 0, run.stderr
@@ -92,6 +97,7 @@ def test_the_kubernetes_example_secret_key_is_refused():
     ("not base64!", "base64 of 32 random bytes"),
     (base64.b64encode(os.urandom(16)).decode(), "32 bytes, not 16"),
     (base64.b64encode(bytes(32)).decode(), "too regular"),
+    (f"{GOOD_ENCRYPTION_KEY},CHANGE-ME", "placeholder"),  # mid-rotation: every listed key is checked
 ])
 def test_production_needs_its_own_credentials_key(value, reason):
     line = refusal(production(BOOMER_SECRET_KEY_ENCRYPTION=value))
