@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 import traceback as tb
 from collections.abc import Callable
 
@@ -42,6 +43,25 @@ def retry_delay(attempt: int) -> float:
     return settings.BOOMER_RETRY_BASE_SECONDS * settings.BOOMER_RETRY_FACTOR**attempt
 
 
+# A retry's own kwarg: when it is due and how many capped waits (hops) it took so far. Stripped
+# before the task's function (and a dead letter) sees the kwargs.
+WAITING = "_boomer_waiting"
+
+
+def retry_countdown_cap() -> float:
+    """The longest one wait in the broker may be. With Redis, a message taken by a worker is
+    handed to another when it stays unacknowledged past the visibility timeout, and a late-acked
+    task holds it for its countdown plus its run: a Retry-After of two hours would run twice.
+    Longer waits are made of several capped ones (the task re-queues itself without running)."""
+    visibility = float(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600))
+    spare = visibility - float(settings.CELERY_TASK_TIME_LIMIT)
+    return max(1.0, spare - max(1.0, visibility * 0.1))
+
+
+def retry_countdown_capped(countdown: float) -> float:
+    return max(0.0, min(float(countdown), retry_countdown_cap()))
+
+
 def is_permanent(exc: BaseException) -> bool:
     return bool(getattr(exc, "permanent", False))
 
@@ -61,9 +81,13 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
         )
         @functools.wraps(func)
         def task(self, *args, **kwargs):
+            waiting = kwargs.pop(WAITING, None) or {}
             lost = _runs_lost(self)
             if lost > settings.BOOMER_MAX_RETRIES:
                 return _give_up_lost(self, args, kwargs, lost, give_up, replay, raise_on_give_up)
+            if waiting.get("until", 0) > time.time():  # a capped retry: wait on, without running
+                raise self.retry(countdown=retry_countdown_capped(waiting["until"] - time.time()),
+                                 kwargs={**kwargs, WAITING: {**waiting, "hops": waiting.get("hops", 0) + 1}})
             try:
                 result = func(*args, **kwargs)
                 _runs_forget(self)
@@ -71,11 +95,12 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
             except Retry:
                 raise
             except Exception as exc:
-                attempt = self.request.retries
+                attempt = self.request.retries - waiting.get("hops", 0)
                 if not is_permanent(exc) and attempt < settings.BOOMER_MAX_RETRIES:
                     countdown = getattr(exc, "retry_after", None) or retry_delay(attempt)
                     log.warning("%s%r failed (%s); retry %d in %.1fs", name, args, exc, attempt + 1, countdown)
-                    raise self.retry(exc=exc, countdown=countdown)
+                    raise self.retry(exc=exc, countdown=retry_countdown_capped(countdown), kwargs={
+                        **kwargs, WAITING: {"until": time.time() + countdown, "hops": waiting.get("hops", 0)}})
                 if fallback is not None and fallback(*args, exc=exc, **kwargs):
                     log.warning("%s%r failed for good (%s); running again on its fallback", name, args, exc)
                     raise self.retry(exc=exc, countdown=0)

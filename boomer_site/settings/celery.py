@@ -26,7 +26,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "priority_steps": list(range(10)),
     "sep": ":",
     "queue_order_strategy": "priority",
-    # A message taken by a worker that died is handed out again after this many seconds.
+    # A message taken by a worker that died is handed out again after this many seconds — as is
+    # one held longer by a live worker, so a retry never waits longer than this minus the time
+    # limit in one go (boomer_site/tasking.py: retry_countdown_cap).
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"boomer{BOOMER_REDIS_DB}:"}
