@@ -5,7 +5,9 @@ so every worker on every machine sees the same open/closed state.
 Only failures that say "the service is unwell" count: an exception that declares itself
 retryable (`permanent = False`: 5xx, 429, timeouts, connection errors). A permanent error
 (the service refused our data) is an answer, not an outage: it is excluded, and pybreaker
-counts it as a success. Anything else (a bug of ours) does not count either.
+counts it as a success. So is one that blames the caller's own account (`account = True`:
+a revoked token, a bad login — retryable or not): one seller's broken connection must not
+close the service for everyone. Anything else (a bug of ours) does not count either.
 
 Settings: BOOMER_BREAKER_FAIL_MAX (5), BOOMER_BREAKER_RESET_SECONDS (60), REDIS_URL.
 Note: pybreaker stores the open time in whole seconds, so a reset timeout has 1 s grain.
@@ -45,7 +47,7 @@ def namespace(name: str) -> str:
 
 
 def _counts(exc: BaseException) -> bool:
-    return getattr(exc, "permanent", None) is False
+    return getattr(exc, "permanent", None) is False and not getattr(exc, "account", False)
 
 
 @functools.lru_cache(maxsize=64)

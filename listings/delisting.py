@@ -3,21 +3,24 @@ past its end date ends, and compensation withdraws what went live. Every step is
 a copy already down is not taken down twice."""
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from boomer_site.celery import PRIORITY
+from boomer_site.models import AnalyticsEvent
 from boomer_site.tasking import task_send
 from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus, SaleSource
 from listings.moves import IllegalListingMove, listing_transition, product_move
 from listings.notify import Kind, product_notify
-from listings.publishing import LIVE_STAGES, listing_adapter, listing_data
-from marketplaces.breakers import call_with_breaker
+from listings.publishing import LIVE_STAGES, listing_call, listing_data
 from marketplaces.platforms import platform_get
 from products.models import Product
+
+log = logging.getLogger(__name__)
 
 OUTCOMES = {"withdraw": "withdraw", "end": "end", "expire": "end"}
 
@@ -28,8 +31,7 @@ def listing_withdraw(*, listing_id: int, outcome: str, reason: str) -> str:
         listing = Listing.objects.select_related("product__owner", "product__condition").get(pk=listing_id)
         if listing.status != ListingStatus.LIVE:
             return listing.status
-        adapter = listing_adapter(listing)
-        call_with_breaker(listing.platform, adapter.withdraw, listing_data(listing))
+        listing_call(listing, "withdraw", listing_data(listing))
         try:
             listing_transition(listing_id=listing_id, transition=OUTCOMES[outcome], reason=reason)
         except IllegalListingMove:
@@ -83,11 +85,26 @@ def listing_status_sync(*, listing_id: int) -> str:
     listing = Listing.objects.select_related("product__owner", "product__condition").get(pk=listing_id)
     if listing.status != ListingStatus.LIVE:
         return listing.status
-    adapter = listing_adapter(listing)
-    state = call_with_breaker(listing.platform, adapter.fetch_status, listing_data(listing))
+    state = listing_call(listing, "fetch_status", listing_data(listing))
     if state.status == "SOLD":
         listing_sold(listing_id=listing_id, price=state.sold_price, source=SaleSource.PLATFORM)
     elif state.status == "ENDED":
         listing_transition(listing_id=listing_id, transition="end", reason=f"ended on {listing.get_platform_display()}")
         product_expire_check(product_id=listing.product_id)
+    elif state.status == "UNKNOWN":
+        listing_status_unclear(listing=listing, raw=state.raw)
     return state.status
+
+
+def listing_status_unclear(*, listing: Listing, raw: dict) -> None:
+    """The platform's answer fits no state we know (a new status text, an item gone from the
+    catalog): the listing stays LIVE — a guess could end a copy that sold and leave the others on
+    sale. The reviewer sees it on the listing, and the audit trail keeps what was read, once per
+    distinct answer (the sync asks again every cycle)."""
+    note = f"status unclear on {listing.get_platform_display()}: {raw.get('reason') or 'an answer BOOMER does not know'}"
+    log.warning("listing %s: %s", listing.pk, note)
+    if listing.last_error == note:
+        return
+    Listing.objects.filter(pk=listing.pk).update(last_error=note[:2000])
+    AnalyticsEvent.objects.create(event_type="listing.status_unknown", product_id=listing.product_id,
+                                  listing_id=listing.pk, event_data={"platform": listing.platform, "raw": raw})

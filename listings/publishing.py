@@ -26,10 +26,11 @@ from boomer_site.tasking import task_signature
 from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 from listings.moves import IllegalListingMove, listing_transition
-from marketplaces.adapters import AdapterError, ListingData, adapter_for
+from listings.notify import account_attention_notify
+from marketplaces.accounts import account_adapter
+from marketplaces.adapters import AdapterError, ListingData
 from marketplaces.adapters.media import media_of
-from marketplaces.breakers import call_with_breaker
-from marketplaces.credentials import account_save, account_secrets
+from marketplaces.breakers import account_call
 from marketplaces.models import MarketplaceAccount
 from marketplaces.platforms import platform_get
 from products.models import ProductCondition, Stage
@@ -89,17 +90,33 @@ def product_media(product):
     return media_of(image.image for image in product.images.all().order_by("position", "id"))
 
 
-def listing_adapter(listing: Listing):
-    """The platform's adapter with the owner's decrypted credentials."""
+def listing_account(listing: Listing) -> MarketplaceAccount:
     owner = listing.product.owner
     account = MarketplaceAccount.objects.filter(owner=owner, platform=listing.platform).first()
     if account is None:
         raise AdapterError(
             f"no {listing.get_platform_display()} account connected for {owner.get_username()}: "
             f"manage.py connect_marketplace {listing.platform} --user {owner.get_username()}", permanent=True)
-    return adapter_for(listing.platform, credentials=account_secrets(account),
-                       on_credentials_change=lambda new: account_save(owner=owner, platform=listing.platform,
-                                                                      secrets=new))
+    return account
+
+
+def listing_adapter(listing: Listing):
+    """The platform's adapter with the owner's decrypted credentials."""
+    return account_adapter(listing_account(listing))
+
+
+def listing_call(listing: Listing, action: str, *args):
+    """The platform's `action` (publish, withdraw, fetch_status) for the listing's owner, behind
+    the breakers (marketplaces/breakers.py: an error of the seller's own account counts for that
+    account, not for the platform). When it marks the account as needing attention, the seller
+    is told once."""
+    account = listing_account(listing)
+    try:
+        return account_call(account, action, *args)
+    except AdapterError as exc:
+        if exc.details.get("account_attention") == "new":
+            account_attention_notify(account=account, product=listing.product)
+        raise
 
 
 def _listing(listing_id: int) -> Listing:
@@ -127,8 +144,7 @@ def _publish(listing_id: int) -> str:
     listing = _listing(listing_id)
     try:
         data = listing_data(listing)
-        adapter = listing_adapter(listing)
-        result = call_with_breaker(listing.platform, adapter.publish, data, product_media(listing.product))
+        result = listing_call(listing, "publish", data, product_media(listing.product))
     except AdapterError as exc:
         # The reviewer sees why it is waiting; the task decides whether to retry.
         Listing.objects.filter(pk=listing_id).update(last_error=f"waiting: {exc.message}"[:2000])

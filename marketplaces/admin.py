@@ -64,12 +64,21 @@ class MarketplaceAccountAdmin(admin.ModelAdmin):
 
     form = AccountForm
     change_list_template = "admin/marketplaces/marketplaceaccount/change_list.html"
-    list_display = ["owner", "platform", "label", "token_expiry", "key_id", "updated_at"]
-    list_filter = ["platform"]
+    list_display = ["owner", "platform", "label", "attention", "token_expiry", "key_id", "updated_at"]
+    list_filter = ["platform", ("attention_since", admin.EmptyFieldListFilter)]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
-    readonly_fields = ["token_expiry", "external_user_id", "key_id", "created_at", "updated_at"]
+    readonly_fields = ["attention", "attention_since", "token_expiry", "external_user_id", "key_id", "created_at",
+                       "updated_at"]
     actions = ["ebay_refresh"]
+
+    @admin.display(description="needs attention", ordering="attention_since")
+    def attention(self, obj):
+        """Set when the platform refused the seller's own connection (marketplaces/breakers.py)."""
+        if not obj.needs_attention:
+            return "—"
+        return format_html('<strong style="color:#ba2121">needs attention</strong> since {}: {}',
+                           obj.attention_since.strftime("%Y-%m-%d %H:%M"), obj.attention_reason)
 
     @admin.display(description="refresh token expires", ordering="token_expires_at")
     def token_expiry(self, obj):

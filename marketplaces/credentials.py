@@ -6,9 +6,15 @@ Key: the `BOOMER_SECRET_KEY_ENCRYPTION` setting (from the environment), base64 o
 Unset: derived from Django's SECRET_KEY with HKDF-SHA256 (info b"boomer-credentials"), so
 a dev checkout works out of the box — only where `BOOMER_ENCRYPTION_KEY_DERIVED` allows it:
 production refuses to start without a key of its own and never derives one (with a leaked
-SECRET_KEY the derived key would open every dump). Old keys listed in
-`BOOMER_SECRET_KEY_ENCRYPTION_OLD` (comma-separated base64) can still decrypt until
-`key_rotate` re-encrypts the rows with the current key.
+SECRET_KEY the derived key would open every dump).
+
+Rotation, safe while workers run: the setting may list several keys, comma-separated, newest
+first (older ones may also sit in `BOOMER_SECRET_KEY_ENCRYPTION_OLD`). Every listed key
+decrypts; the newest seals. 1. `rotate_encryption_key --generate` prints a new key; 2. put it
+first in BOOMER_SECRET_KEY_ENCRYPTION on every process (web, workers, beat); 3.
+`rotate_encryption_key` re-seals every row under it (`credentials_reencrypt`) and says when none
+is left on an older key; 4. drop the old key. Secrets sealed with a key this process does not
+know yet (step 2 half deployed) are a retryable error, not a permanent one.
 
 Stored blob: b"B1" | key id (8 bytes) | nonce (12 random bytes, new for each encryption) |
 ciphertext+tag. The key id is the first 8 bytes of SHA-256(key): it picks the key without
@@ -41,6 +47,13 @@ class CredentialsError(Exception):
     permanent = True
 
 
+class UnknownKey(CredentialsError):
+    """Sealed with a key this process does not have: mid-rotation the environment may still be
+    on its way, so a retry can help (the account is flagged meanwhile)."""
+
+    permanent = False
+
+
 # --- keys ------------------------------------------------------------------------------------
 def _decode_key(value: str | bytes) -> bytes:
     if isinstance(value, bytes) and len(value) == 32:
@@ -63,10 +76,16 @@ def _derived_allowed() -> bool:
     return getattr(settings, "BOOMER_ENCRYPTION_KEY_DERIVED", True)
 
 
+def configured_keys() -> list[bytes]:
+    """BOOMER_SECRET_KEY_ENCRYPTION's keys, newest first, then BOOMER_SECRET_KEY_ENCRYPTION_OLD's."""
+    listed = str(settings.BOOMER_SECRET_KEY_ENCRYPTION or "").split(",") + list(settings.BOOMER_SECRET_KEY_ENCRYPTION_OLD)
+    return [_decode_key(value.strip()) for value in listed if value.strip()]
+
+
 def current_key() -> bytes:
-    configured = settings.BOOMER_SECRET_KEY_ENCRYPTION
-    if configured:
-        return _decode_key(configured)
+    configured = configured_keys()
+    if settings.BOOMER_SECRET_KEY_ENCRYPTION:
+        return configured[0]
     if not _derived_allowed():
         raise CredentialsError("BOOMER_SECRET_KEY_ENCRYPTION is not set (no key is derived from SECRET_KEY here)")
     return derived_key()
@@ -77,8 +96,7 @@ def key_id(key: bytes) -> bytes:
 
 
 def _known_keys() -> dict[bytes, bytes]:
-    keys = [current_key()] + ([derived_key()] if _derived_allowed() else [])
-    keys += [_decode_key(k.strip()) for k in settings.BOOMER_SECRET_KEY_ENCRYPTION_OLD if k.strip()]
+    keys = [current_key(), *configured_keys()] + ([derived_key()] if _derived_allowed() else [])
     return {key_id(k): k for k in keys}
 
 
@@ -101,7 +119,8 @@ def unseal(blob: bytes, *, aad: bytes, keys: dict[bytes, bytes] | None = None) -
     kid = blob[2:2 + KEY_ID_BYTES]
     key = (keys or _known_keys()).get(kid)
     if key is None:
-        raise CredentialsError(f"credentials sealed with an unknown key ({kid.hex()}): set the key and retry")
+        raise UnknownKey(f"credentials sealed with an unknown key ({kid.hex()}): add it to "
+                         "BOOMER_SECRET_KEY_ENCRYPTION on this process")
     nonce = blob[2 + KEY_ID_BYTES:2 + KEY_ID_BYTES + NONCE_BYTES]
     try:
         plaintext = AESGCM(key).decrypt(nonce, blob[2 + KEY_ID_BYTES + NONCE_BYTES:], aad)
@@ -119,8 +138,17 @@ def account_save(*, owner, platform: str, secrets: dict, label: str = "") -> Mar
     account.secret = seal(secrets, aad=_aad(owner.pk, platform), key=key)
     account.key_id = key_id(key).hex()
     account.label = label or account.label
+    account.attention_since, account.attention_reason = None, ""  # reconnected
     account.save()
     return account
+
+
+def account_secrets_replace(*, account, secrets: dict) -> None:
+    """Seal `secrets` on a row the caller holds locked, under the newest key (nothing else changes)."""
+    key = current_key()
+    account.secret = seal(secrets, aad=_aad(account.owner_id, account.platform), key=key)
+    account.key_id = key_id(key).hex()
+    account.save(update_fields=["secret", "key_id", "updated_at"])
 
 
 def account_secrets(account) -> dict:
@@ -130,17 +158,22 @@ def account_secrets(account) -> dict:
     return secrets
 
 
-def key_rotate(*, old_key: str | bytes, new_key: str | bytes) -> int:
-    """Re-encrypt every account sealed with `old_key` under `new_key`; the count."""
-    old, new = _decode_key(old_key), _decode_key(new_key)
-    old_id, new_id = key_id(old).hex(), key_id(new).hex()
-    done = 0
-    with transaction.atomic():
-        for account in MarketplaceAccount.objects.select_for_update().filter(key_id=old_id):
-            aad = _aad(account.owner_id, account.platform)
-            secrets = unseal(account.secret, aad=aad, keys={key_id(old): old})
-            account.secret = seal(secrets, aad=aad, key=new)
-            account.key_id = new_id
-            account.save(update_fields=["secret", "key_id", "updated_at"])
-            done += 1
-    return done
+def credentials_reencrypt() -> tuple[int, list[int]]:
+    """Re-seal every account not yet under the newest configured key (one row at a time, each
+    locked, so a worker saving a session meanwhile is neither lost nor overwritten). Returns
+    (how many moved, ids of the accounts no configured key opens). Run it again at will."""
+    new_id = key_id(current_key()).hex()
+    moved, unreadable = 0, []
+    for pk in MarketplaceAccount.objects.exclude(key_id=new_id).values_list("pk", flat=True):
+        with transaction.atomic():
+            account = MarketplaceAccount.objects.select_for_update().get(pk=pk)
+            if account.key_id == new_id:
+                continue
+            try:
+                secrets = unseal(account.secret, aad=_aad(account.owner_id, account.platform))
+            except CredentialsError:
+                unreadable.append(pk)
+                continue
+            account_secrets_replace(account=account, secrets=secrets)
+            moved += 1
+    return moved, unreadable

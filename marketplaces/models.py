@@ -21,6 +21,11 @@ class MarketplaceAccount(models.Model):
         help_text="When the stored refresh token stops working (eBay: about 18 months after consent).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the platform refused the seller's own connection (revoked token, bad login, keys
+    # that no longer open the secrets); cleared by a call that works or by reconnecting.
+    attention_since = models.DateTimeField(null=True, blank=True, editable=False,
+                                           help_text="Since when this account needs the seller's attention.")
+    attention_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["owner_id", "platform"]
@@ -31,3 +36,7 @@ class MarketplaceAccount(models.Model):
 
     def __repr__(self):
         return f"<MarketplaceAccount id={self.pk} owner={self.owner_id} platform={self.platform} key_id={self.key_id}>"
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.attention_since is not None

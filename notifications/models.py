@@ -71,6 +71,7 @@ class Notification(models.Model):
         PARTLY_FAILED = "partly_failed", "Partly failed"
         SOLD = "sold", "Sold"
         EXPIRED = "expired", "Expired"
+        ACCOUNT_ATTENTION = "account_attention", "Account needs attention"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="notifications")

@@ -38,6 +38,7 @@ SUBJECTS = {
     Notification.Kind.PARTLY_FAILED: "Partly published: {title}",
     Notification.Kind.SOLD: "Sold: {title}",
     Notification.Kind.EXPIRED: "Expired: {title}",
+    Notification.Kind.ACCOUNT_ATTENTION: "Action needed: reconnect a marketplace account",
 }
 
 

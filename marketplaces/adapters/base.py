@@ -21,17 +21,20 @@ class AdapterError(Exception):
     429 → retryable with `retry_after` (seconds, from Retry-After); 5xx, timeouts and
     connection errors → retryable; 4xx validation → permanent; 401 → the adapter refreshes
     its token once, then retryable. `details` carries extras for the caller (e.g. the
-    storage name of a failure screenshot under "screenshot").
+    storage name of a failure screenshot under "screenshot"). `account` says the seller's
+    own connection is at fault (credentials refused, revoked or missing), not the platform:
+    401/403 say so too (marketplaces/breakers.py counts those per account, not per platform).
     """
 
     def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None,
-                 status: int | None = None, details: dict | None = None):
+                 status: int | None = None, details: dict | None = None, account: bool = False):
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
         self.status = status
         self.details = details or {}
+        self.account = account or status in (401, 403)
 
     def __repr__(self):
         return f"AdapterError({self.message!r}, permanent={self.permanent}, retry_after={self.retry_after})"
@@ -105,7 +108,6 @@ class ListingData:
     owner_id: int | None = None  # whose listing: the file export keeps each seller's rows apart
 
 
-
 class MarketplaceAdapter(ABC):
     """publish is idempotent (a second call never makes a second live copy); withdraw is
     idempotent (already gone = success); fetch_status never changes anything."""
@@ -134,5 +136,6 @@ class MarketplaceAdapter(ABC):
     def _credential(self, name: str) -> str:
         value = self.credentials.get(name)
         if not value:
-            raise AdapterError(f"{self.platform} credentials lack {name!r}: reconnect the account", permanent=True)
+            raise AdapterError(f"{self.platform} credentials lack {name!r}: reconnect the account", permanent=True,
+                               account=True)
         return value

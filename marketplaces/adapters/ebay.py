@@ -102,16 +102,20 @@ class EbayAdapter(MarketplaceAdapter):
             token = cache.get(key)
             if token:
                 return token
-        response = transport.send(
-            self.http, "POST", f"{self.auth_url}/identity/v1/oauth2/token", service=self.service,
-            describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
-            auth=self._app_keys(),
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": self._credential("refresh_token"),
-                "scope": self.credentials.get("scope") or DEFAULT_SCOPE,
-            },
-        )
+        try:
+            response = transport.send(
+                self.http, "POST", f"{self.auth_url}/identity/v1/oauth2/token", service=self.service,
+                describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
+                auth=self._app_keys(),
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": self._credential("refresh_token"),
+                    "scope": self.credentials.get("scope") or DEFAULT_SCOPE,
+                },
+            )
+        except AdapterError as exc:
+            exc.account = exc.account or exc.status == 400  # invalid_grant: the refresh token is revoked or expired
+            raise
         if response.status_code == 401:
             raise AdapterError("eBay refused the app credentials (client id/secret): reconnect the account",
                                permanent=True, status=401)

@@ -163,10 +163,12 @@ class FacebookAdapter(MarketplaceAdapter):
     def fetch_status(self, data: ListingData) -> ListingState:
         item = self._catalog_item(data.sku)
         if not item:
-            return ListingState("ENDED", raw={})
+            # Gone from the catalog without our delete: sold and removed, deleted by hand, or not
+            # readable yet. Which one we cannot tell, so no lifecycle move on a guess.
+            return ListingState("UNKNOWN", raw={"reason": "the item is not in the Facebook catalog"})
         availability = str(item.get("availability", "")).lower()
         if availability == "in stock":
             return ListingState("LIVE", raw=item)
         if availability == "out of stock":
             return ListingState("SOLD", raw=item)
-        return ListingState("UNKNOWN", raw=item)
+        return ListingState("UNKNOWN", raw={**item, "reason": f"Facebook shows the availability {availability!r}"})

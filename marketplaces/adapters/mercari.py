@@ -213,14 +213,16 @@ class MercariAdapter(MarketplaceAdapter):
     def _login(self, page) -> None:
         email, password = self.credentials.get("email"), self.credentials.get("password")
         if not email or not password:
-            raise AdapterError("Mercari's session expired and no login is stored: reconnect the account", permanent=True)
+            raise AdapterError("Mercari's session expired and no login is stored: reconnect the account", permanent=True,
+                               account=True)
         page.fill(SELECTORS["login_email"], email)
         page.fill(SELECTORS["login_password"], password)
         self._submit(page, SELECTORS["login_submit"])
         if urlparse(page.url).path.startswith("/login"):
             alert = page.locator(SELECTORS["form_error"])
             reason = alert.first.inner_text().strip() if alert.count() else "still on the login page"
-            raise AdapterError(f"Mercari refused the stored login ({reason}): reconnect the account", permanent=True)
+            raise AdapterError(f"Mercari refused the stored login ({reason}): reconnect the account", permanent=True,
+                               account=True)
         self._signed_in_now = True
 
     # --- steps -----------------------------------------------------------------------------
@@ -302,4 +304,7 @@ class MercariAdapter(MarketplaceAdapter):
             return ListingState("SOLD", sold_price=Decimal(digits) if digits else None, raw=raw)
         if status.lower() == "on sale":
             return ListingState("LIVE", raw=raw)
-        return ListingState("ENDED", raw=raw)
+        if status.lower() == "inactive":  # the seller took it off sale on Mercari
+            return ListingState("ENDED", raw=raw)
+        # A text we do not know (a new label, a hold, a page change): no lifecycle move on a guess.
+        return ListingState("UNKNOWN", raw={**raw, "reason": f"Mercari shows the status {status!r}"})

@@ -185,4 +185,5 @@ class MercariServer(ContractServer):
 
 
 def _status_text(item: dict) -> str:
-    return {"on_sale": "On sale", "sold": "Sold"}.get(item["status"], "Inactive")
+    # "in_progress": bought, the transaction under way (Mercari's "In progress" tab).
+    return {"on_sale": "On sale", "sold": "Sold", "in_progress": "In progress"}.get(item["status"], "Inactive")

@@ -11,7 +11,7 @@ from django.db import connection
 
 from boomer_site.redaction import RedactSecretsFilter, redact, secret_values_register
 from marketplaces import credentials as creds
-from marketplaces.credentials import CredentialsError, account_save, account_secrets, key_rotate
+from marketplaces.credentials import CredentialsError, account_save, account_secrets, credentials_reencrypt
 from marketplaces.models import MarketplaceAccount
 
 SECRETS = {"client_id": "boomer-app", "client_secret": "cs-4f9a-very-secret", "refresh_token": "v^1.1#r^1#rt-secret-xyz"}
@@ -66,29 +66,64 @@ def test_a_ciphertext_moved_to_another_row_does_not_decrypt(owner, key):
 
 
 @pytest.mark.django_db
-def test_rotate_re_encrypts_under_the_new_key(owner, settings):
+def test_rotation_mid_flight_old_and_new_keys_both_open_until_the_re_encryption(owner, settings):
+    """Issue 13 item 16: the new key goes first in the list; rows sealed with the old one still
+    open (a worker mid-rotation reads them), new saves use the new key, and the re-encryption
+    moves the rest, after which the old key can go."""
     old, new = b64key(), b64key()
     settings.BOOMER_SECRET_KEY_ENCRYPTION = old
     account = account_save(owner=owner, platform="ebay", secrets=SECRETS)
-    old_blob = bytes(account.secret)
+    other = account_save(owner=owner, platform="mercari", secrets={"password": "x"})
 
-    assert key_rotate(old_key=old, new_key=new) == 1
-    settings.BOOMER_SECRET_KEY_ENCRYPTION = new
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = f"{new},{old}"  # newest first
+    assert account_secrets(MarketplaceAccount.objects.get(pk=account.pk)) == SECRETS
+    other = account_save(owner=owner, platform="mercari", secrets={"password": "y"})
+    assert other.key_id == creds.key_id(base64.b64decode(new)).hex()
 
-    account.refresh_from_db()
-    assert bytes(account.secret) != old_blob
-    assert account.key_id == creds.key_id(base64.b64decode(new)).hex()
-    assert account_secrets(account) == SECRETS
-    assert key_rotate(old_key=old, new_key=new) == 0  # nothing left under the old key
+    assert credentials_reencrypt() == (1, [])
+    assert credentials_reencrypt() == (0, [])  # nothing left on the old key
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = new  # the old key removed
+    for row in MarketplaceAccount.objects.filter(owner=owner):
+        assert row.key_id == creds.key_id(base64.b64decode(new)).hex()
+    assert account_secrets(MarketplaceAccount.objects.get(pk=account.pk)) == SECRETS
 
 
 @pytest.mark.django_db
-def test_an_unknown_key_is_refused_clearly(owner, settings):
-    settings.BOOMER_SECRET_KEY_ENCRYPTION = b64key()
+def test_a_key_this_process_does_not_have_yet_is_retryable_and_flags_the_account(owner, settings):
+    """Between a re-encryption and the environment reaching every worker, a worker meets rows
+    sealed with a key it does not know: a retry can help (not a permanent failure), and the
+    account shows it needs attention."""
+    from marketplaces.adapters import AdapterError
+    from marketplaces.breakers import account_call
+
+    old, new = b64key(), b64key()
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = f"{new},{old}"
     account = account_save(owner=owner, platform="ebay", secrets=SECRETS)
-    settings.BOOMER_SECRET_KEY_ENCRYPTION = b64key()
-    with pytest.raises(CredentialsError, match="unknown key"):
-        account_secrets(account)
+    settings.BOOMER_SECRET_KEY_ENCRYPTION = old  # this worker's environment is not updated yet
+
+    with pytest.raises(AdapterError) as error:
+        account_call(MarketplaceAccount.objects.get(pk=account.pk), "withdraw", None)
+    assert error.value.permanent is False and error.value.account is True
+    assert "unknown key" in error.value.message
+    account.refresh_from_db()
+    assert account.needs_attention and "BOOMER_SECRET_KEY_ENCRYPTION" in account.attention_reason
+
+
+@pytest.mark.django_db
+def test_an_adapters_renewed_session_is_merged_into_the_secrets_stored_now(owner, key):
+    """A worker that read the secrets, then renewed the session (Mercari after a login), must
+    not put back its stale copy: the seller reconnected with a new password meanwhile."""
+    from marketplaces.accounts import account_adapter
+
+    account = account_save(owner=owner, platform="mercari", secrets={"email": "a@b.c", "password": "old-pw"})
+    adapter = account_adapter(MarketplaceAccount.objects.get(pk=account.pk))
+    account_save(owner=owner, platform="mercari", secrets={"email": "a@b.c", "password": "new-pw"})  # reconnected
+
+    adapter.credentials["storage_state"] = {"cookies": [{"name": "sid", "value": "s1"}]}
+    adapter.on_credentials_change(dict(adapter.credentials))  # what the Mercari adapter hands back
+
+    stored = account_secrets(MarketplaceAccount.objects.get(pk=account.pk))
+    assert stored == {"email": "a@b.c", "password": "new-pw", "storage_state": {"cookies": [{"name": "sid", "value": "s1"}]}}
 
 
 def test_without_a_configured_key_it_derives_one_from_secret_key(settings):

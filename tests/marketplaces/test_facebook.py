@@ -42,7 +42,8 @@ def test_withdraw_deletes_and_is_idempotent(facebook, facebook_server, listing, 
 
     assert facebook_server.items == {}
     assert facebook_server.count("POST", r"/items_batch$") == 2  # one publish, one delete
-    assert facebook.fetch_status(data(listing)).status == "ENDED"
+    # Gone from the catalog: ended, sold and removed? Not a guess at ENDED (issue 13 item 17).
+    assert facebook.fetch_status(data(listing)).status == "UNKNOWN"
 
 
 def test_fetch_status_live_then_sold(facebook, facebook_server, listing, media):
