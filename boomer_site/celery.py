@@ -41,6 +41,7 @@ app.conf.beat_schedule = {
     "expire-listings": {"task": "listings.expire_listings", "schedule": 900.0},
     "retry-failed-listings": {"task": "listings.retry_failed_listings", "schedule": 300.0},
     "reconcile-listings": {"task": "listings.reconcile", "schedule": 300.0},
+    "sweep-stuck-listings": {"task": "listings.sweep_stuck", "schedule": 300.0},
     "backup-daily": {"task": "boomer_site.backup_daily", "schedule": crontab(minute=0, hour=2)},
     "purge-layered-cache": {"task": "boomer_site.purge_cache", "schedule": crontab(minute=30, hour=3)},
     "dead-letter-report": {"task": "boomer_site.dead_letter_report", "schedule": crontab(minute=0, hour=7)},

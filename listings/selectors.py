@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from listings.models import Listing, ListingStatus
@@ -52,6 +53,28 @@ def copies_left_after_sale(limit: int = 200) -> list[int]:
     """LIVE copies of products already SOLD: a delist that failed for good, to be tried again."""
     return list(Listing.objects.filter(status=ListingStatus.LIVE, product__stage=Stage.SOLD)
                 .values_list("pk", flat=True)[:limit])
+
+
+def copies_live_off_sale(limit: int = 200) -> list[int]:
+    """LIVE copies of products neither publishing, live nor sold (back in review after an
+    all-or-nothing rollback whose withdraw failed, a publish that landed after it, rejected,
+    expired): nothing may stay for sale there."""
+    return list(Listing.objects.filter(status=ListingStatus.LIVE)
+                .exclude(product__stage__in=[Stage.PUBLISHING, *LIVE_STAGES, Stage.SOLD])
+                .values_list("pk", flat=True)[:limit])
+
+
+def listings_stuck(*, status: str, before: datetime, limit: int = 200) -> list[int]:
+    """Listings in `status` (DRAFT or PUBLISHING) untouched since `before`. DRAFT ones only of
+    their product's latest approval while it is publishing (a platform an earlier approval
+    chose, left out this time, stays DRAFT on purpose)."""
+    qs = Listing.objects.filter(status=status, updated_at__lt=before)
+    if status == ListingStatus.DRAFT:
+        latest = (Listing.objects.filter(product=OuterRef("product"))
+                  .order_by(F("approved_at").desc(nulls_last=True)).values("approved_at")[:1])
+        qs = (qs.filter(product__stage=Stage.PUBLISHING, approved_at__isnull=False)
+              .annotate(latest=Subquery(latest)).filter(approved_at=F("latest")))
+    return list(qs.order_by("updated_at").values_list("pk", flat=True)[:limit])
 
 
 def products_to_settle(limit: int = 200) -> list[int]:

@@ -7,6 +7,7 @@ from listings.delisting import listing_status_sync, listing_withdraw, product_ex
 from listings.models import Listing
 from listings.publishing import listing_publish, listing_publish_failed
 from listings.settling import product_publish_settle
+from listings.sweeping import listings_stuck_sweep
 from marketplaces.platforms import MARKETPLACES, platform_get
 
 
@@ -71,11 +72,21 @@ def retry_failed_listings_task():
         republish_task.apply_async((listing_id,), priority=PRIORITY["medium"])
 
 
+@boomer_task(name="listings.sweep_stuck", queue="default")
+def sweep_stuck_task():
+    """Beat: DRAFT listings whose publish was never sent go again; PUBLISHING ones that lost
+    their work fail, to be retried (listings/sweeping.py)."""
+    return listings_stuck_sweep()
+
+
 @boomer_task(name="listings.reconcile", queue="default")
 def reconcile_task():
     """Beat: finish what a lost or dead-lettered step left half done — end copies still live
     after a sale, settle products whose publishes are all over."""
     for listing_id in selectors.copies_left_after_sale():
         withdraw_send(listing_id=listing_id, outcome="end", reason="sold elsewhere", priority="medium")
+    for listing_id in selectors.copies_live_off_sale():
+        withdraw_send(listing_id=listing_id, outcome="withdraw", priority="medium",
+                      reason="live while its product is not on sale (back in review, rejected or expired)")
     for product_id in selectors.products_to_settle():
         settle_task.apply_async((product_id,), priority=PRIORITY["medium"])

@@ -42,3 +42,6 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 BOOMER_RETRY_BASE_SECONDS = env.float("BOOMER_RETRY_BASE_SECONDS", default=5.0)
 BOOMER_RETRY_FACTOR = env.float("BOOMER_RETRY_FACTOR", default=5.0)
 BOOMER_MAX_RETRIES = env.int("BOOMER_MAX_RETRIES", default=3)
+# A listing DRAFT (its publish never sent) or PUBLISHING (its work lost) this long is swept by
+# beat: longer than a publish with all its retries and time limits takes.
+BOOMER_LISTING_STUCK_MINUTES = env.int("BOOMER_LISTING_STUCK_MINUTES", default=60)
