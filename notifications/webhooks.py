@@ -63,8 +63,8 @@ def address_refusal(address: str) -> str | None:
     return None if ip.is_global else f"{ip} is not a public address"
 
 
-def _target(url: str) -> tuple[str, str, int, str, str]:
-    """(scheme, host, port, path with query, checked address) of `url`; WebhookRefused if it may not be used."""
+def _target(url: str) -> tuple[str, str, int, str, list[str]]:
+    """(scheme, host, port, path with query, checked addresses) of `url`; WebhookRefused if it may not be used."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookRefused("not an http(s) URL with a host")
@@ -84,14 +84,24 @@ def _target(url: str) -> tuple[str, str, int, str, str]:
         if reason:
             raise WebhookRefused(f"{parts.hostname} resolves to {reason}" if address != parts.hostname else reason)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.scheme, parts.hostname, port, path, addresses[0]
+    return parts.scheme, parts.hostname, port, path, addresses
 
 
 def webhook_post(url: str, *, body: bytes, headers: dict) -> WebhookAnswer:
-    """POST `body` to the checked address of `url`; the answer's status and its first MAX_BODY bytes."""
-    scheme, host, port, path, address = _target(url)
+    """POST `body` to a checked address of `url` (the next one when one cannot be connected to);
+    the answer's status and its first MAX_BODY bytes."""
+    scheme, host, port, path, addresses = _target(url)
     default_port = 443 if scheme == "https" else 80
     host_header = (f"[{host}]" if ":" in host else host) + ("" if port == default_port else f":{port}")
+    for address in addresses[:-1]:
+        try:
+            return _post(scheme, host, port, address, path, body, {**headers, "Host": host_header})
+        except urllib3.exceptions.ConnectTimeoutError:  # refused or timed out (NewConnectionError too): the next
+            continue
+    return _post(scheme, host, port, addresses[-1], path, body, {**headers, "Host": host_header}, last=True)
+
+
+def _post(scheme, host, port, address, path, body, headers, *, last=False) -> WebhookAnswer:
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(address, port, timeout=TIMEOUT, retries=False, maxsize=1,
                                            server_hostname=host, assert_hostname=host,
@@ -99,12 +109,16 @@ def webhook_post(url: str, *, body: bytes, headers: dict) -> WebhookAnswer:
     else:
         pool = urllib3.HTTPConnectionPool(address, port, timeout=TIMEOUT, retries=False, maxsize=1)
     try:
-        response = pool.urlopen("POST", path, body=body, headers={**headers, "Host": host_header},
+        response = pool.urlopen("POST", path, body=body, headers=headers,
                                 redirect=False, retries=False, preload_content=False, assert_same_host=False)
         try:
             data = response.read(MAX_BODY, decode_content=False)
         finally:
             response.close()  # never drain the rest: the bound is the point
+    except urllib3.exceptions.ConnectTimeoutError:
+        if not last:
+            raise
+        raise WebhookUnreachable(f"{host}: cannot connect") from None
     except urllib3.exceptions.HTTPError as exc:
         raise WebhookUnreachable(f"{host}: {type(exc).__name__}") from None
     finally:

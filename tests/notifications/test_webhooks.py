@@ -3,14 +3,21 @@ after resolving, with the default settings), no redirect followed, the answer re
 and the notification row not locked while the receiver takes its time."""
 from __future__ import annotations
 
+import datetime
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.db import connection, transaction
 
 from notifications.models import Notification, SellerProfile
 from notifications.services import notification_send
+from notifications.webhooks import WebhookUnreachable
 from tests.factories import product_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -161,3 +168,36 @@ def test_the_row_is_not_locked_while_the_receiver_answers(settings, owner, recei
         thread.join(60)
     note.refresh_from_db()
     assert note.webhook_status == "HTTP 200" and thread.errors == []
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+def test_https_names_the_host_and_checks_its_certificate(settings, owner, receiver, tmp_path):
+    """Connected to the checked address, TLS still speaks to the URL's host name (SNI) and
+    verifies its certificate: a self-signed one is not trusted (retried, never posted)."""
+    settings.BOOMER_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+    names = []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*_self_signed(tmp_path))
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    receiver._httpd.socket = context.wrap_socket(receiver._httpd.socket, server_side=True)
+    note = _note(owner, f"https://localhost:{receiver.port}/hook")
+    with pytest.raises(WebhookUnreachable):
+        notification_send(notification_id=note.pk)
+    assert "localhost" in names and receiver.paths == []
+    note.refresh_from_db()
+    assert note.webhook_sent_at is None
