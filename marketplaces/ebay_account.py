@@ -118,14 +118,18 @@ class SellerApi:
         self.access_token = access_token
         self.http = transport.session()
 
-    def _token(self) -> str:
-        if self.access_token:
+    def _cache_key(self) -> str:
+        refresh = self.credentials.get("refresh_token", "")
+        return "ebay:seller-token:" + hashlib.sha256(f"{_auth_url()}|{refresh}".encode()).hexdigest()[:32]
+
+    def _token(self, *, fresh: bool = False) -> str:
+        if self.access_token and not fresh:
             return self.access_token
         refresh = self.credentials.get("refresh_token")
         if not refresh:
             raise AdapterError("the eBay account has no refresh token: connect it again", permanent=True)
-        key = "ebay:seller-token:" + hashlib.sha256(f"{_auth_url()}|{refresh}".encode()).hexdigest()[:32]
-        token = cache.get(key)
+        key = self._cache_key()
+        token = None if fresh else cache.get(key)
         if not token:
             body = _token_request({"grant_type": "refresh_token", "refresh_token": refresh, "scope": " ".join(SCOPES)},
                                   self.credentials)
@@ -135,20 +139,26 @@ class SellerApi:
         return token
 
     def call(self, method: str, path: str, *, allow: tuple[int, ...] = (), **kwargs):
-        """One call; a status in `allow` is returned instead of raised (e.g. 404 for "none yet")."""
-        headers = {"Accept": "application/json", "Authorization": f"Bearer {self._token()}",
-                   **kwargs.pop("headers", {})}
-        try:
-            response = transport.send(self.http, method, f"{_api_url()}{path}", service=SERVICE,
-                                      describe=describe_error, headers=headers, **kwargs)
-        except AdapterError as exc:
-            if exc.status in allow:
-                return exc
-            raise
-        if response.status_code == 401:
-            raise AdapterError(f"eBay refused the seller's token: {describe_error(response)}; connect again",
-                               permanent=True, status=401)
-        return response
+        """One call; a status in `allow` is returned instead of raised (e.g. 404 for "none yet").
+        A 401 on a token from the cache gets one fresh token (eBay may have dropped the old one)."""
+        extra_headers = kwargs.pop("headers", {})
+        for fresh in (False, True):
+            if fresh and not self.credentials.get("refresh_token"):
+                break  # the consent's own access token: nothing to refresh it with
+            headers = {"Accept": "application/json", "Authorization": f"Bearer {self._token(fresh=fresh)}",
+                       **extra_headers}
+            try:
+                response = transport.send(self.http, method, f"{_api_url()}{path}", service=SERVICE,
+                                          describe=describe_error, headers=headers, **kwargs)
+            except AdapterError as exc:
+                if exc.status in allow:
+                    return exc
+                raise
+            if response.status_code != 401:
+                return response
+            cache.delete(self._cache_key())
+        raise AdapterError(f"eBay refused the seller's token: {describe_error(response)}; connect again",
+                           permanent=True, status=401)
 
 
 def seller_user(api: SellerApi) -> dict:

@@ -187,3 +187,15 @@ def test_an_account_connected_by_consent_publishes_with_the_operators_app(client
     assert offer["merchantLocationKey"] == secrets["merchant_location_key"]
     assert offer["listingPolicies"] == {"fulfillmentPolicyId": "6196932000", "paymentPolicyId": "6196940000",
                                         "returnPolicyId": "6196944000"}
+
+
+def test_policies_are_read_again_with_a_fresh_token_when_ebay_dropped_the_cached_one(client, seller, ebay_app):
+    client.force_login(seller)
+    client.get(consent(client, ebay_app))
+    account = MarketplaceAccount.objects.get(owner=seller)
+    client.get(f"/admin/marketplaces/marketplaceaccount/{account.pk}/change/")  # a token refreshed and cached
+    ebay_app.expire_tokens()
+
+    page = client.get(f"/admin/marketplaces/marketplaceaccount/{account.pk}/change/").content.decode()
+
+    assert "Ship in 1 day, USPS flat" in page and "could not be read" not in page
