@@ -22,6 +22,7 @@ from agents.pipeline import pipeline_resume, pipeline_start
 from agents.providers import provider_get
 from agents.providers.base import ConditionReport, DraftRequest, Identity, Photo, Provider
 from agents.usage import usage_record
+from boomer_site.breakers import redis_client
 from boomer_site.layered_cache import LayeredCache
 from boomer_site.models import AnalyticsEvent
 from listings.ebay_fields import ebay_fields_fill
@@ -272,13 +273,33 @@ def product_retry_if_failed(*, product_id: int) -> str:
     return f"product {product.sku} sent through the pipeline again"
 
 
-def products_resume_stalled(*, minutes: int = 30, limit: int = 200) -> int:
-    """Products that sat mid-pipeline for `minutes` (their messages lost) start again."""
+def products_resume_stalled(*, minutes: float = 30, limit: int = 200) -> int:
+    """Products that sat mid-pipeline for `minutes` (their messages lost) start again; returns
+    how many were sent.
+
+    Their messages may only be waiting behind a backlog, so each resume is recorded in Redis
+    (SET NX for `minutes`): the next beat runs within that window send nothing for the product.
+    Resumes without progress are counted per stage and moment (`updated_at`), so any move starts
+    the count afresh; past BOOMER_RESUME_MAX_ATTEMPTS the product is FAILED with the reason.
+    """
     cutoff = timezone.now() - timedelta(minutes=minutes)
     stalled = list(Product.objects.filter(stage__in=IN_PIPELINE, updated_at__lt=cutoff)[:limit])
+    client, window_ms = redis_client(), max(1000, int(minutes * 60_000))
+    sent = 0
     for product in stalled:
+        if not client.set(f"boomer:resume:sent:{product.pk}", 1, nx=True, px=window_ms):
+            continue  # resumed within the window: its messages may still be queued
+        tries_key = f"boomer:resume:tries:{product.pk}:{product.stage}:{product.updated_at.timestamp()}"
+        with client.pipeline() as pipe:
+            tries, _ = pipe.incr(tries_key).expire(tries_key, 7 * 24 * 3600).execute()
+        if tries > settings.BOOMER_RESUME_MAX_ATTEMPTS:
+            product_fail(product_id=product.pk, error=(
+                f"stalled in {product.stage}: started again {tries - 1} times without moving on "
+                f"(is a worker taking its queue?); retry it once that is fixed"))
+            continue
         pipeline_resume(product=product)
-    return len(stalled)
+        sent += 1
+    return sent
 
 
 def fallback_to_local(*, product_id: int, step: str, error: str) -> bool:

@@ -45,3 +45,5 @@ BOOMER_MAX_RETRIES = env.int("BOOMER_MAX_RETRIES", default=3)
 # A listing DRAFT (its publish never sent) or PUBLISHING (its work lost) this long is swept by
 # beat: longer than a publish with all its retries and time limits takes.
 BOOMER_LISTING_STUCK_MINUTES = env.int("BOOMER_LISTING_STUCK_MINUTES", default=60)
+# A product beat resumed this many times without it moving on is FAILED (agents.resume_stalled).
+BOOMER_RESUME_MAX_ATTEMPTS = env.int("BOOMER_RESUME_MAX_ATTEMPTS", default=3)
