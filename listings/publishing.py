@@ -27,7 +27,6 @@ from listings.locks import listing_lock
 from listings.models import Listing, ListingStatus
 from listings.moves import IllegalListingMove, listing_transition
 from listings.notify import account_attention_notify
-from marketplaces.accounts import account_adapter
 from marketplaces.adapters import AdapterError, ListingData
 from marketplaces.adapters.media import media_of
 from marketplaces.breakers import account_call
@@ -98,11 +97,6 @@ def listing_account(listing: Listing) -> MarketplaceAccount:
             f"no {listing.get_platform_display()} account connected for {owner.get_username()}: "
             f"manage.py connect_marketplace {listing.platform} --user {owner.get_username()}", permanent=True)
     return account
-
-
-def listing_adapter(listing: Listing):
-    """The platform's adapter with the owner's decrypted credentials."""
-    return account_adapter(listing_account(listing))
 
 
 def listing_call(listing: Listing, action: str, *args):
