@@ -178,3 +178,10 @@ def test_publish_errors_map_to_the_field_they_name():
     assert [p.field for p in map_publish_errors(errors)] == [
         "aspects.Type", "condition", "category", "policies", "location", "listing"]
     assert map_publish_errors(errors)[0].message.startswith("The item specific Type is missing.")
+
+
+def test_a_request_eBay_could_not_read_names_its_field():
+    errors = [{"errorId": 2004, "domain": "ACCESS", "message": "Invalid request",
+               "longMessage": "The request has errors: product.title: 'x…' is too long",
+               "parameters": [{"name": "product.title", "value": "'x…' is too long"}]}]
+    assert [p.field for p in map_publish_errors(errors)] == ["title"]
