@@ -9,6 +9,8 @@ from __future__ import annotations
 from statistics import median
 
 DATABASE_SOURCES = ("own_sales", "imported")  # comps read from this database, not from a marketplace
+# Under this many, a median of other sellers' sales would be one of their prices (or close to it).
+OTHERS_MEDIAN_MIN = 3
 
 
 def comp_is_another_sellers(row: dict) -> bool:
@@ -22,10 +24,12 @@ def comp_is_another_sellers(row: dict) -> bool:
 
 def pricing_shown(*, pricing: dict, full: bool) -> dict:
     """`pricing` as the viewer may read it: every comp when `full`, else other sellers' comps
-    folded into `other_sellers` (how many, and the median price of those kept)."""
+    folded into `other_sellers` (how many, and the median price of those kept once there are
+    enough of them that the median is not one seller's price)."""
     comps = pricing.get("comps", [])
     others = [row for row in comps if comp_is_another_sellers(row)]
     prices = [row["price"] for row in others if row.get("kept") and row.get("price") is not None]
-    summary = {"count": len(others), "kept": len(prices), "median": median(prices) if prices else None}
+    shown_median = median(prices) if len(prices) >= OTHERS_MEDIAN_MIN else None
+    summary = {"count": len(others), "kept": len(prices), "median": shown_median}
     shown = comps if full else [row for row in comps if not comp_is_another_sellers(row)]
     return {**pricing, "comps": shown, "other_sellers": summary}

@@ -46,9 +46,19 @@ def _comps(api, who, product) -> dict:
 def test_a_seller_sees_other_sellers_sales_only_as_a_count_and_a_median(api, market):
     price = _comps(api, "seller_a", market["item"])
     assert [(c["title"], c["price"]) for c in price["comps"]] == [("Alice's Sony WH-1000XM4", 110.0)]
-    assert price["other_sellers"] == {"count": 1, "kept": 1, "median": 130.0}
+    # one other sale: its median would be its price, so only the count is shown
+    assert price["other_sellers"] == {"count": 1, "kept": 1, "median": None}
     shown = str(price)
     assert "Bob" not in shown and f"L{market['confirmed'].pk}" not in shown and "130" not in str(price["comps"])
+
+
+def test_other_sellers_median_is_shown_once_it_is_not_one_sellers_price(api, market, people):
+    for price in ("120.00", "150.00"):
+        _sold(owner=people["seller_b"], title="Sony WH-1000XM4", price=price, source=SaleSource.PLATFORM)
+    product_research_refresh(product_id=market["item"].pk)
+    price = _comps(api, "seller_a", market["item"])
+    assert price["other_sellers"] == {"count": 3, "kept": 3, "median": 130.0}
+    assert [c["title"] for c in price["comps"]] == ["Alice's Sony WH-1000XM4"]
 
 
 def test_a_reviewer_sees_each_sale_with_its_title_and_listing(api, market):
