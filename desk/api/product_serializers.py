@@ -71,7 +71,8 @@ class CompOut(serializers.Serializer):
 class OtherSellersOut(serializers.Serializer):
     count = serializers.IntegerField(help_text="Other sellers' sales of this item in BOOMER")
     kept = serializers.IntegerField(help_text="How many of them count for the price")
-    median = serializers.FloatField(allow_null=True, help_text="Their median price (of those kept)")
+    median = serializers.FloatField(allow_null=True, help_text=(
+        "Their median price (of those kept); null under three, where it would be one seller's price"))
 
 
 class PriceOut(serializers.Serializer):
