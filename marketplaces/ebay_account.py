@@ -9,6 +9,7 @@ EBAY_AUTH_URL / EBAY_API_URL (as the adapter).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlencode
@@ -21,10 +22,11 @@ from marketplaces.adapters.base import AdapterError
 from marketplaces.adapters.ebay import describe_error
 
 SERVICE = "eBay"
-SCOPES = tuple("https://api.ebay.com/oauth/api_scope" + suffix for suffix in (
-    "", "/sell.inventory", "/sell.account", "/sell.fulfillment", "/commerce.identity.readonly",
-    "/commerce.notification.subscription",
-))
+SCOPE = "https://api.ebay.com/oauth/api_scope"
+# What the setup's own calls need; a refresh grant may ask only for scopes the seller consented to.
+SETUP_SCOPES = tuple(SCOPE + s for s in ("/sell.inventory", "/sell.account", "/commerce.identity.readonly"))
+# What the consent asks for: the setup, publishing and sales, and notification subscriptions.
+SCOPES = (SCOPE, *SETUP_SCOPES, SCOPE + "/sell.fulfillment", SCOPE + "/commerce.notification.subscription")
 POLICY_KINDS = ("fulfillment", "payment", "return")
 LOCATION_KEY = "boomer-main"  # eBay keys: up to 36 letters, digits, '_' or '-'
 
@@ -54,6 +56,13 @@ class Policy:
 
 def _api_url() -> str:
     return str(settings.EBAY_API_URL).rstrip("/")
+
+
+def _identity_url() -> str:
+    """eBay serves the Identity API from apiz.ebay.com (apiz.sandbox.ebay.com), not api.ebay.com."""
+    if settings.EBAY_IDENTITY_URL:
+        return str(settings.EBAY_IDENTITY_URL).rstrip("/")
+    return re.sub(r"^(https?://)api\.", r"\1apiz.", _api_url())
 
 
 def _auth_url() -> str:
@@ -131,14 +140,14 @@ class SellerApi:
         key = self._cache_key()
         token = None if fresh else cache.get(key)
         if not token:
-            body = _token_request({"grant_type": "refresh_token", "refresh_token": refresh, "scope": " ".join(SCOPES)},
+            body = _token_request({"grant_type": "refresh_token", "refresh_token": refresh, "scope": " ".join(SETUP_SCOPES)},
                                   self.credentials)
             token = body["access_token"]
             cache.set(key, token, max(30, int(body.get("expires_in", 7200)) - 60))
         self.access_token = token
         return token
 
-    def call(self, method: str, path: str, *, allow: tuple[int, ...] = (), **kwargs):
+    def call(self, method: str, path: str, *, allow: tuple[int, ...] = (), base: str = "", **kwargs):
         """One call; a status in `allow` is returned instead of raised (e.g. 404 for "none yet").
         A 401 on a token from the cache gets one fresh token (eBay may have dropped the old one)."""
         extra_headers = kwargs.pop("headers", {})
@@ -148,7 +157,7 @@ class SellerApi:
             headers = {"Accept": "application/json", "Authorization": f"Bearer {self._token(fresh=fresh)}",
                        **extra_headers}
             try:
-                response = transport.send(self.http, method, f"{_api_url()}{path}", service=SERVICE,
+                response = transport.send(self.http, method, f"{base or _api_url()}{path}", service=SERVICE,
                                           describe=describe_error, headers=headers, **kwargs)
             except AdapterError as exc:
                 if exc.status in allow:
@@ -163,7 +172,7 @@ class SellerApi:
 
 def seller_user(api: SellerApi) -> dict:
     """{"userId": …, "username": …} of the consenting seller (Commerce Identity getUser)."""
-    body = transport.json_or_empty(api.call("GET", "/commerce/identity/v1/user/"))
+    body = transport.json_or_empty(api.call("GET", "/commerce/identity/v1/user/", base=_identity_url()))
     if not body.get("userId"):
         raise AdapterError("eBay's identity answer had no userId", permanent=False)
     return {"userId": body["userId"], "username": body.get("username", "")}

@@ -9,6 +9,8 @@ EBAY_WEB_URL = env.str("EBAY_WEB_URL", default="https://www.ebay.com")
 # the app's RuName, and the consent page (sandbox: https://auth.sandbox.ebay.com/oauth2/authorize).
 EBAY_RU_NAME = env.str("EBAY_RU_NAME", default="")
 EBAY_AUTH_WEB_URL = env.str("EBAY_AUTH_WEB_URL", default="https://auth.ebay.com/oauth2/authorize")
+# The Commerce Identity API lives on its own host (apiz.ebay.com); empty: EBAY_API_URL's with api. → apiz.
+EBAY_IDENTITY_URL = env.str("EBAY_IDENTITY_URL", default="")
 # eBay's notifications: the verification token given to eBay and the endpoint's public URL, exactly as
 # registered (both enter the challenge answer).
 EBAY_VERIFICATION_TOKEN = env.str("EBAY_VERIFICATION_TOKEN", default="")
