@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
 from marketplaces import ebay_account
+from marketplaces.adapters.base import AdapterError
 from marketplaces.credentials import account_save, account_secrets
 from marketplaces.ebay_account import LOCATION_KEY, POLICY_KINDS, Address, Policy, SellerApi
 from marketplaces.models import MarketplaceAccount
@@ -69,7 +70,11 @@ def ebay_account_connect(*, owner, refresh_token: str, refresh_token_expires_at:
     user = ebay_account.seller_user(api)
     secrets.update(ebay_user_id=user["userId"], ebay_username=user["username"])
     report = SetupReport(username=user["username"])
-    _setup(api, secrets, report, address or seller_address(owner))
+    try:
+        _setup(api, secrets, report, address or seller_address(owner))
+    except AdapterError as exc:  # the token is good: keep it (a consent's code works once), say what failed
+        report.todo.append(f"eBay's policies or location could not be set up ({exc.message}): refresh the "
+                           "account from the admin later")
     with transaction.atomic():
         account = account_save(owner=owner, platform=PLATFORM, secrets=secrets, label=label)
         MarketplaceAccount.objects.filter(pk=account.pk).update(

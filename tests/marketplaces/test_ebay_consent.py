@@ -199,3 +199,28 @@ def test_policies_are_read_again_with_a_fresh_token_when_ebay_dropped_the_cached
     page = client.get(f"/admin/marketplaces/marketplaceaccount/{account.pk}/change/").content.decode()
 
     assert "Ship in 1 day, USPS flat" in page and "could not be read" not in page
+
+
+def test_when_ebay_fails_after_the_consent_the_token_is_kept_and_the_seller_told(client, seller, ebay_app):
+    client.force_login(seller)
+    callback = consent(client, ebay_app)
+    ebay_app.faults.fail_next, ebay_app.faults.status, ebay_app.faults.match = 1, 503, r"/sell/account/"
+
+    page = client.get(callback, follow=True).content.decode()
+
+    assert "policies or location could not be set up" in page and "refresh the account" in page
+    account = MarketplaceAccount.objects.get(owner=seller)
+    assert account_secrets(account)["refresh_token"] == ebay_app.refresh_token  # no second consent needed
+
+    # The admin's refresh finishes the setup.
+    client.post("/admin/marketplaces/marketplaceaccount/", {"action": "ebay_refresh", "_selected_action": [account.pk]})
+    account.refresh_from_db()
+    assert account_secrets(account)["fulfillment_policy_id"] == "6196932000"
+    assert account_secrets(account)["merchant_location_key"] in ebay_app.locations
+
+
+def test_connect_ebay_without_the_app_configured_says_what_to_set(client, seller, settings):
+    settings.EBAY_RU_NAME = ""
+    client.force_login(seller)
+    response = client.get("/ebay/connect/")
+    assert response.status_code == 503 and b"EBAY_RU_NAME" in response.content
