@@ -56,13 +56,19 @@ def worker_spawn(*, name: str, queues=QUEUES, concurrency: int = 2, log_path: Pa
     return process
 
 
-def worker_stop(process: subprocess.Popen, timeout: float = 30.0) -> None:
-    """Warm shutdown (finish the current task), then kill if it hangs."""
+def worker_stop(process: subprocess.Popen, grace: float = 10.0, timeout: float = 30.0) -> None:
+    """Stop a started worker so that nothing it took waits for the broker's visibility timeout
+    (ten minutes) to be handed to another worker: a warm shutdown first (it takes nothing new
+    and finishes what it runs) for `grace` seconds, then a cold one: what still runs is
+    cancelled and, acks_late, goes back to its queue at once. SIGKILL only if that hangs."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGQUIT, timeout)):
+        process.send_signal(sig)
+        try:
+            process.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

@@ -15,6 +15,9 @@ from products.reports import product_report
 from products.services import inbox_owner_get_or_create, product_create_from_photos
 
 SETTLED = (Stage.PENDING, Stage.FAILED)
+# The agents' steps (boomer_site/celery.py task_routes): the temporary worker takes no publish
+# or notification it might have to cut short when the command ends.
+PIPELINE_QUEUES = ("vision", "market")
 
 
 class Command(DatabaseCommand):
@@ -43,7 +46,7 @@ class Command(DatabaseCommand):
         worker = None
         if wait and not worker_ping():
             self.stderr.write("no Celery worker answered: starting one for this run")
-            worker = worker_spawn(name=f"process-images-{int(time.time())}")
+            worker = worker_spawn(name=f"process-images-{int(time.time())}", queues=PIPELINE_QUEUES)
         try:
             report = self._intake(paths, owner_user)
             if wait and report["product_ids"]:
