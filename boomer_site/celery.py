@@ -32,6 +32,7 @@ app.conf.task_routes = {
     "listings.withdraw": {"queue": "listing"},
     "listings.republish": {"queue": "listing"},
     "listings.sync_status": {"queue": "listing"},
+    "listings.sync_account": {"queue": "listing"},
 }
 app.conf.beat_schedule = {
     "purge-expired-market-data": {"task": "market.purge_expired_market_data", "schedule": crontab(minute=15, hour=3)},

@@ -86,10 +86,16 @@ def listing_status_sync(*, listing_id: int) -> str:
     if listing.status != ListingStatus.LIVE:
         return listing.status
     state = listing_call(listing, "fetch_status", listing_data(listing))
+    return listing_state_apply(listing=listing, state=state)
+
+
+def listing_state_apply(*, listing: Listing, state) -> str:
+    """What the platform said of a live listing, applied: a sale starts the delist saga, an end
+    may expire the product, an answer we do not know is only noted."""
     if state.status == "SOLD":
-        listing_sold(listing_id=listing_id, price=state.sold_price, source=SaleSource.PLATFORM)
+        listing_sold(listing_id=listing.pk, price=state.sold_price, source=SaleSource.PLATFORM)
     elif state.status == "ENDED":
-        listing_transition(listing_id=listing_id, transition="end", reason=f"ended on {listing.get_platform_display()}")
+        listing_transition(listing_id=listing.pk, transition="end", reason=f"ended on {listing.get_platform_display()}")
         product_expire_check(product_id=listing.product_id)
     elif state.status == "UNKNOWN":
         listing_status_unclear(listing=listing, raw=state.raw)

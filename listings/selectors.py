@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from listings.models import Listing, ListingStatus
 from listings.publishing import LIVE_STAGES
+from marketplaces.models import MarketplaceAccount
 from products.models import Product, Stage
 
 
@@ -32,9 +33,12 @@ def listings_filter(*, platform: str | None = None, status: str | None = None, o
     return qs
 
 
-def listings_live_on(platform: str):
-    """Ids of the listings live on `platform` (the status sync asks the platform about each)."""
-    return Listing.objects.filter(platform=platform, status=ListingStatus.LIVE).values_list("pk", flat=True)
+def accounts_with_live_listings(platforms) -> list[tuple[int, str]]:
+    """(id, platform) of each seller's account on `platforms` that has listings live there."""
+    live = Listing.objects.filter(status=ListingStatus.LIVE, platform=OuterRef("platform"),
+                                  product__owner=OuterRef("owner"))
+    return list(MarketplaceAccount.objects.filter(platform__in=list(platforms)).filter(Exists(live))
+                .order_by("pk").values_list("pk", "platform"))
 
 
 def listings_due_to_expire(limit: int = 500) -> list[int]:

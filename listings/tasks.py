@@ -8,6 +8,7 @@ from listings.models import Listing
 from listings.publishing import listing_publish, listing_publish_failed
 from listings.settling import product_publish_settle
 from listings.sweeping import listings_stuck_sweep
+from listings.syncing import account_status_sync
 from marketplaces.platforms import MARKETPLACES, platform_get
 
 
@@ -51,13 +52,17 @@ def sync_status_task(listing_id):
 
 
 # --- beat ------------------------------------------------------------------------------------
+@boomer_task(name="listings.sync_account", queue="listing")
+def sync_account_task(account_id):
+    return account_status_sync(account_id=account_id)
+
+
 @boomer_task(name="listings.sync_platforms", queue="default")
 def sync_platforms_task():
-    """Beat: check every live listing on every marketplace for a sale or an end."""
-    for platform in MARKETPLACES:
-        queue = platform_get(platform).queue
-        for listing_id in selectors.listings_live_on(platform).iterator():
-            sync_status_task.apply_async((listing_id,), priority=PRIORITY["low"], queue=queue)
+    """Beat: check the live listings on every marketplace for a sale or an end, one task per
+    seller's account (listings/syncing.py)."""
+    for account_id, platform in selectors.accounts_with_live_listings(MARKETPLACES):
+        sync_account_task.apply_async((account_id,), priority=PRIORITY["low"], queue=platform_get(platform).queue)
 
 
 @boomer_task(name="listings.expire_listings", queue="default")

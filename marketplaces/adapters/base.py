@@ -133,6 +133,12 @@ class MarketplaceAdapter(ABC):
     @abstractmethod
     def fetch_status(self, data: ListingData) -> ListingState: ...
 
+    def fetch_statuses(self, datas: list[ListingData]) -> dict[str, ListingState]:
+        """The state of each of one account's listings, by idempotency key: one status cycle.
+        Adapters override it to read the platform once for all (eBay's orders, Mercari's "my
+        listings"); by default each listing is asked about in turn."""
+        return {data.idempotency_key: self.fetch_status(data) for data in datas}
+
     def _credential(self, name: str) -> str:
         value = self.credentials.get(name)
         if not value:

@@ -268,6 +268,47 @@ class EbayAdapter(MarketplaceAdapter):
         sale = self._find_sale(data)
         if sale:
             return sale
+        return self._offer_state(data)
+
+    def fetch_statuses(self, datas: list[ListingData]) -> dict[str, ListingState]:
+        """One cycle for the account: its orders are read once for all its listings (not once
+        each), then the offer of each listing not sold."""
+        if not datas:
+            return {}
+        oldest = min((data.created_at or datetime.now(UTC)) for data in datas)
+        sales = self.fetch_sales(since=oldest - timedelta(days=1))
+        states = {}
+        for data in datas:
+            sale = sales.get(data.sku) or (sales.get(f"item:{data.external_id}") if data.external_id else None)
+            states[data.idempotency_key] = sale or self._offer_state(data)
+        return states
+
+    def fetch_sales(self, *, since: datetime) -> dict[str, ListingState]:
+        """The account's sales (orders not cancelled) since `since`, at most 89 days back, as SOLD
+        states by SKU and by "item:<legacy item id>": one request per 200 orders, 10 at most."""
+        since = max(since, datetime.now(UTC) - timedelta(days=89))
+        params = {"filter": f"creationdate:[{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}..]", "limit": 200}
+        path, sales = "/sell/fulfillment/v1/order", {}
+        for _page in range(10):
+            body = transport.json_or_empty(self._call("GET", path, params=params))
+            for order in body.get("orders") or []:
+                if (order.get("cancelStatus") or {}).get("cancelState") == "CANCELED":
+                    continue
+                for item in order.get("lineItems") or []:
+                    cost = item.get("lineItemCost") or item.get("total") or {}
+                    state = ListingState("SOLD", sold_price=Decimal(cost["value"]) if cost.get("value") else None,
+                                         sold_at=_parse_time(order.get("creationDate")), raw=order)
+                    for key in (item.get("sku"), item.get("legacyItemId") and f"item:{item['legacyItemId']}"):
+                        if key:
+                            sales.setdefault(key, state)
+            nxt = body.get("next")
+            if not nxt:
+                break
+            path, params = nxt.replace(self.api_url, ""), None
+        return sales
+
+    def _offer_state(self, data: ListingData) -> ListingState:
+        """What the listing's offer says (live, ended, sold out), when no order names it."""
         offer = self._offer_for(data.sku)
         if not offer:
             return ListingState("UNKNOWN", raw={})

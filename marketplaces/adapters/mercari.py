@@ -61,6 +61,9 @@ SELECTORS = {
     "sell_price": 'input[name="price"]',
     "sell_submit": 'form[action="/sell"] button[type="submit"]',
     "my_listing_links": 'li.listing a[href*="/item/"]',
+    "my_listing_rows": "li.listing[data-item-id]",
+    "my_listing_status": ".status",
+    "my_listing_price": ".price",
     "item_id": "[data-item-id]",
     "item_status": '[data-testid="item-status"]',
     "item_price": ".item-price",
@@ -114,6 +117,14 @@ class MercariAdapter(MarketplaceAdapter):
 
     def fetch_status(self, data: ListingData) -> ListingState:
         return self._run("status", data, lambda page: self._status(page, data))
+
+    def fetch_statuses(self, datas: list[ListingData]) -> dict[str, ListingState]:
+        """One cycle for the account in one browser: "my listings", read once, gives the status
+        of every item on it; only an item not there (deleted, or a listing without its id) is
+        looked up on its own page."""
+        if not datas:
+            return {}
+        return self._run("status", datas[0], lambda page: self._statuses(page, datas))
 
     # --- browser ---------------------------------------------------------------------------
     def _run(self, action: str, data: ListingData, work):
@@ -270,9 +281,32 @@ class MercariAdapter(MarketplaceAdapter):
             raise AdapterError(f"Mercari did not show the new item (at {urlparse(page.url).path})", permanent=False)
         return self._result(match.group(1), reused=False)
 
-    def _item_id(self, page, data: ListingData) -> str | None:
+    @staticmethod
+    def _known_item_id(data: ListingData) -> str | None:
         match = ITEM_ID.search(data.external_id or "") or ITEM_ID.search("/item/" + (data.external_id or ""))
-        return match.group(1) if match else self._find_own(page, data)
+        return match.group(1) if match else None
+
+    def _item_id(self, page, data: ListingData) -> str | None:
+        return self._known_item_id(data) or self._find_own(page, data)
+
+    def _statuses(self, page, datas: list[ListingData]) -> dict[str, ListingState]:
+        self._goto(page, "/mypage/listings")
+        rows = {}
+        for row in page.locator(SELECTORS["my_listing_rows"]).all():
+            status = row.locator(SELECTORS["my_listing_status"])
+            price = row.locator(SELECTORS["my_listing_price"])
+            rows[row.get_attribute("data-item-id")] = (status.first.inner_text().strip() if status.count() else "",
+                                                       price.first.inner_text() if price.count() else "")
+        states = {}
+        for data in datas:
+            item_id = self._known_item_id(data)
+            if item_id in rows:
+                status, price = rows[item_id]
+                states[data.idempotency_key] = listing_state(status, price, raw={"item_id": item_id, "status": status,
+                                                                                 "page": "my listings"})
+            else:
+                states[data.idempotency_key] = self._status(page, data)
+        return states
 
     def _withdraw(self, page, data: ListingData) -> None:
         item_id = self._item_id(page, data)
@@ -308,3 +342,17 @@ class MercariAdapter(MarketplaceAdapter):
             return ListingState("ENDED", raw=raw)
         # A text we do not know (a new label, a hold, a page change): no lifecycle move on a guess.
         return ListingState("UNKNOWN", raw={**raw, "reason": f"Mercari shows the status {status!r}"})
+
+
+def listing_state(status: str, price: str, *, raw: dict) -> ListingState:
+    """The state a status text of "my listings" shows; a text we do not know is UNKNOWN, never a
+    lifecycle move on a guess."""
+    text = status.strip().lower()
+    if text == "sold":
+        digits = re.sub(r"[^\d.]", "", price)
+        return ListingState("SOLD", sold_price=Decimal(digits) if digits else None, raw=raw)
+    if text == "on sale":
+        return ListingState("LIVE", raw=raw)
+    if text == "inactive":
+        return ListingState("ENDED", raw=raw)
+    return ListingState("UNKNOWN", raw={**raw, "reason": f"Mercari shows the status {status!r}"})
