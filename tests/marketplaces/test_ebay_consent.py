@@ -16,7 +16,7 @@ from marketplaces.adapters import adapter_for
 from marketplaces.credentials import account_secrets
 from marketplaces.models import MarketplaceAccount
 from notifications.models import SellerProfile
-from tests.factories import user_make
+from tests.factories import listing_make, product_make, user_make
 from tests.marketplaces.conftest import data
 
 pytestmark = pytest.mark.django_db
@@ -179,14 +179,20 @@ def test_an_account_connected_by_consent_publishes_with_the_operators_app(client
     client.get(consent(client, ebay_app))
     secrets = account_secrets(MarketplaceAccount.objects.get(owner=seller))
     assert "client_id" not in secrets and "client_secret" not in secrets  # the app's keys stay in the settings
+    second = listing_make(product=product_make(owner=listing.product.owner), platform="ebay", status="PUBLISHING")
+    second.platform_fields = listing.platform_fields
+    second.save(update_fields=["platform_fields"])
 
-    result = adapter_for("ebay", credentials=secrets).publish(data(listing), media)
+    ebay = adapter_for("ebay", credentials=secrets)
+    results = [ebay.publish(data(item), media) for item in (listing, second)]
 
-    offer = next(iter(ebay_app.offers.values()))
-    assert offer["status"] == "PUBLISHED" and result.external_id == offer["listing"]["listingId"]
-    assert offer["merchantLocationKey"] == secrets["merchant_location_key"]
-    assert offer["listingPolicies"] == {"fulfillmentPolicyId": "6196932000", "paymentPolicyId": "6196940000",
-                                        "returnPolicyId": "6196944000"}
+    offers = list(ebay_app.offers.values())
+    assert [o["status"] for o in offers] == ["PUBLISHED", "PUBLISHED"]
+    assert {r.external_id for r in results} == {o["listing"]["listingId"] for o in offers}
+    assert {o["merchantLocationKey"] for o in offers} == {secrets["merchant_location_key"]}
+    assert ebay_app.count("POST", r"/sell/inventory/v1/location/") == 1  # made once, at connect time
+    assert offers[0]["listingPolicies"] == {"fulfillmentPolicyId": "6196932000", "paymentPolicyId": "6196940000",
+                                            "returnPolicyId": "6196944000"}
 
 
 def test_policies_are_read_again_with_a_fresh_token_when_ebay_dropped_the_cached_one(client, seller, ebay_app):
