@@ -61,6 +61,8 @@ def ebay_account_connect(*, owner, refresh_token: str, refresh_token_expires_at:
     location. Values already stored (chosen policies, the location key) are kept."""
     existing = MarketplaceAccount.objects.filter(owner=owner, platform=PLATFORM).first()
     secrets = account_secrets(existing) if existing else {}
+    for name in ("client_id", "client_secret"):  # a new token belongs to the keys it came with: the caller's
+        secrets.pop(name, None)
     secrets.update(extra or {})
     secrets["refresh_token"] = refresh_token
     secrets.setdefault("marketplace_id", "EBAY_US")

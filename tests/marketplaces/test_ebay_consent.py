@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from marketplaces.adapters import adapter_for
-from marketplaces.credentials import account_secrets
+from marketplaces.credentials import account_save, account_secrets
 from marketplaces.models import MarketplaceAccount
 from notifications.models import SellerProfile
 from tests.factories import listing_make, product_make, user_make
@@ -175,6 +175,9 @@ def test_a_staff_member_without_the_right_cannot_connect_someone_else(client, eb
 
 
 def test_an_account_connected_by_consent_publishes_with_the_operators_app(client, seller, ebay_app, listing, media):
+    # connected before with keys of its own (pasted by hand): the consent's token belongs to the operator's app
+    account_save(owner=seller, platform="ebay", secrets={"client_id": "hand-pasted-app", "client_secret": "x",
+                                                         "refresh_token": "old"})
     client.force_login(seller)
     client.get(consent(client, ebay_app))
     secrets = account_secrets(MarketplaceAccount.objects.get(owner=seller))
