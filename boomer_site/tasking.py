@@ -44,7 +44,9 @@ def retry_delay(attempt: int) -> float:
 
 
 # A retry's own kwarg: when it is due and how many capped waits (hops) it took so far. Stripped
-# before the task's function (and a dead letter) sees the kwargs.
+# before the task's function (and a dead letter) sees the kwargs. Retries pass args too: given
+# kwargs alone, Celery 5.7 re-binds the original args to the wrapped function's parameter names
+# and a step's product id came back as its priority.
 WAITING = "_boomer_waiting"
 
 
@@ -86,7 +88,7 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
             if lost > settings.BOOMER_MAX_RETRIES:
                 return _give_up_lost(self, args, kwargs, lost, give_up, replay, raise_on_give_up)
             if waiting.get("until", 0) > time.time():  # a capped retry: wait on, without running
-                raise self.retry(countdown=retry_countdown_capped(waiting["until"] - time.time()),
+                raise self.retry(countdown=retry_countdown_capped(waiting["until"] - time.time()), args=self.request.args,
                                  kwargs={**kwargs, WAITING: {**waiting, "hops": waiting.get("hops", 0) + 1}})
             try:
                 result = func(*args, **kwargs)
@@ -99,7 +101,7 @@ def boomer_task(*, name: str, queue: str, give_up: Callable | None = None, raise
                 if not is_permanent(exc) and attempt < settings.BOOMER_MAX_RETRIES:
                     countdown = getattr(exc, "retry_after", None) or retry_delay(attempt)
                     log.warning("%s%r failed (%s); retry %d in %.1fs", name, args, exc, attempt + 1, countdown)
-                    raise self.retry(exc=exc, countdown=retry_countdown_capped(countdown), kwargs={
+                    raise self.retry(exc=exc, countdown=retry_countdown_capped(countdown), args=self.request.args, kwargs={
                         **kwargs, WAITING: {"until": time.time() + countdown, "hops": waiting.get("hops", 0)}})
                 if fallback is not None and fallback(*args, exc=exc, **kwargs):
                     log.warning("%s%r failed for good (%s); running again on its fallback", name, args, exc)
