@@ -12,15 +12,14 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlencode
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from .base import Request, Response
+from .ebay_openapi import spec_dir
 
-SPEC = Path("/work/shared/ebay-openapi/sell_inventory_v1_oas3.json")
 REFRESH_TOKEN_SECONDS = 47_304_000  # eBay's 18 months
 KNOWN_SCOPES = {"https://api.ebay.com/oauth/api_scope" + s for s in (
     "", "/sell.inventory", "/sell.account", "/sell.fulfillment", "/commerce.identity.readonly",
@@ -35,7 +34,7 @@ def _error(status: int, error_id: int, message: str, domain: str = "API_ACCOUNT"
 
 @lru_cache(maxsize=1)
 def _location_schema() -> dict:
-    return json.loads(SPEC.read_text())["components"]["schemas"]
+    return json.loads((spec_dir() / "sell_inventory_v1_oas3.json").read_text())["components"]["schemas"]
 
 
 def _unknown_fields(value: dict, schema_name: str, where: str) -> list[str]:
