@@ -15,6 +15,7 @@ from django.conf import settings
 from boomer_site.breakers import redis_client
 from listings.delisting import listing_state_apply
 from listings.models import Listing, ListingStatus
+from listings.moves import IllegalListingMove
 from listings.publishing import listing_call, listing_data
 from marketplaces.models import MarketplaceAccount
 
@@ -44,7 +45,11 @@ def account_status_sync(*, account_id: int) -> dict[str, int] | str:
             state = states.get(datas[listing.pk].idempotency_key)
             if state is None:
                 continue
-            status = listing_state_apply(listing=listing, state=state)
+            try:
+                status = listing_state_apply(listing=listing, state=state)
+            except IllegalListingMove as exc:  # it moved since it was read (marked sold, withdrawn)
+                log.info("listing %s: %s; the platform's answer is not applied", listing.pk, exc)
+                continue
             found[status] = found.get(status, 0) + 1
         return found
     finally:
