@@ -327,7 +327,7 @@ class MercariAdapter(MarketplaceAdapter):
     def _status(self, page, data: ListingData) -> ListingState:
         item_id = self._item_id(page, data)
         if not item_id:
-            return ListingState("UNKNOWN")
+            return ListingState("UNKNOWN", raw={"reason": "Mercari lists no item of ours with this reference"})
         response = self._goto(page, f"/item/{item_id}")
         if response is not None and response.status == 404:
             return ListingState("ENDED", raw={"item_id": item_id})
