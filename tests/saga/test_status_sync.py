@@ -10,7 +10,7 @@ from marketplaces.models import MarketplaceAccount
 from products.models import Stage
 from tests.conftest import wait_for
 from tests.factories import listing_make, product_make
-from tests.saga.conftest import approve, connect, listing, new_product, wait_listing, wait_stage
+from tests.saga.conftest import approve, connect, listing, new_product, wait_listing, wait_sent, wait_stage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -23,6 +23,7 @@ def test_one_cycle_reads_an_accounts_ebay_orders_once_and_a_second_cycle_meanwhi
         approve(product, reviewer, platforms=["ebay"])
     for product in products:
         wait_stage(product, Stage.ACTIVE)
+        wait_sent(product, "published")
     sold = products[0]
     servers.ebay.add_order(sold.sku, price="95.00")
     servers.ebay.requests.clear()
@@ -40,6 +41,7 @@ def test_one_cycle_reads_an_accounts_ebay_orders_once_and_a_second_cycle_meanwhi
     assert listing(sold, "ebay").sold_price == 95
     assert servers.ebay.count("GET", r"/order$") == 1  # once for the account, not once per listing
     assert all(listing(p, "ebay").status == ListingStatus.LIVE for p in products[1:])
+    wait_sent(sold, "sold")
 
 
 def test_mercari_statuses_come_from_one_my_listings_page_per_account(seller, servers, saga_worker):
@@ -68,3 +70,5 @@ def test_mercari_statuses_come_from_one_my_listings_page_per_account(seller, ser
     servers.mercari.requests.clear()
     assert saga_tasks.sync_account_task.delay(account.pk).get(timeout=120) == {"LIVE": 1, "SOLD": 1}
     assert servers.mercari.requests == [("GET", "/mypage/listings")]
+    for item in (listings[1], listings[2]):
+        wait_sent(item.product, "sold")

@@ -12,7 +12,7 @@ from listings.models import Listing, ListingStatus
 from listings.services import product_approve
 from products.models import Stage
 from tests.conftest import wait_for
-from tests.saga.conftest import approve, connect, listing, new_product, wait_listing, wait_stage
+from tests.saga.conftest import approve, connect, listing, new_product, wait_listing, wait_sent, wait_stage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -32,6 +32,7 @@ def test_a_draft_listing_whose_publish_was_never_sent_is_published_by_the_sweepe
     wait_stage(product, Stage.ACTIVE)
     assert listing(product, "ebay").status == ListingStatus.LIVE
     assert servers.ebay.offers_created[product.sku] == 1
+    wait_sent(product, "published")  # the saga has settled before the teardown
 
 
 def test_a_listing_publishing_long_after_its_work_was_lost_fails_to_be_retried(
@@ -53,6 +54,7 @@ def test_a_listing_publishing_long_after_its_work_was_lost_fails_to_be_retried(
     assert "did not finish within 60 minutes" in item.last_error
     task_send("listings.retry_failed_listings")  # beat's retry job takes it from there
     wait_stage(product, Stage.ACTIVE)
+    wait_sent(product, "published")
 
 
 def test_a_live_copy_left_on_a_product_back_in_review_is_withdrawn(seller, reviewer, servers, saga_worker):

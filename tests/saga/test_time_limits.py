@@ -11,7 +11,16 @@ from boomer_site.workers import worker_spawn, worker_stop
 from listings.models import ListingStatus
 from listings.tasks import publish_task
 from products.models import Stage
-from tests.saga.conftest import approve, listing, new_product, purge_broker, wait_listing, wait_stage, worker_env
+from tests.saga.conftest import (
+    approve,
+    listing,
+    new_product,
+    purge_broker,
+    wait_listing,
+    wait_sent,
+    wait_stage,
+    worker_env,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -39,6 +48,7 @@ def test_a_publish_killed_by_the_hard_time_limit_is_retried_then_failed_with_a_d
         servers.ebay.faults.delay_ms = 0
         task_send("listings.reconcile")
         wait_stage(product, Stage.PENDING, timeout=60)
+        wait_sent(product, "partly_failed")
     finally:
         worker_stop(worker)
     assert listing(product, "ebay").status == ListingStatus.FAILED
