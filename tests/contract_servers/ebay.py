@@ -21,8 +21,12 @@ from .ebay_account import install_account_routes
 from .ebay_openapi import ebay_contract
 from .ebay_taxonomy import install_catalog_routes, publish_errors
 
+# eBay's ConditionEnum (the Inventory API's "Item condition ID and name values" table), the
+# refurbished grades and the apparel ones (PRE_OWNED_EXCELLENT 2990, PRE_OWNED_FAIR 3010) included.
 CONDITIONS = {"NEW", "LIKE_NEW", "NEW_OTHER", "NEW_WITH_DEFECTS", "USED_EXCELLENT", "USED_VERY_GOOD", "USED_GOOD",
-              "USED_ACCEPTABLE", "FOR_PARTS_OR_NOT_WORKING", "CERTIFIED_REFURBISHED", "SELLER_REFURBISHED"}
+              "USED_ACCEPTABLE", "FOR_PARTS_OR_NOT_WORKING", "CERTIFIED_REFURBISHED", "EXCELLENT_REFURBISHED",
+              "VERY_GOOD_REFURBISHED", "GOOD_REFURBISHED", "SELLER_REFURBISHED", "PRE_OWNED_EXCELLENT",
+              "PRE_OWNED_FAIR"}
 INV = "/sell/inventory/v1"
 
 

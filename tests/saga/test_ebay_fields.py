@@ -36,10 +36,9 @@ def catalog_here(settings, servers):
 
 def described(seller, *, grade="GOOD", defects=(), **identity) -> Product:
     """A researched item of `seller` whose describe step runs in the worker, as in the pipeline."""
-    name = identity.pop("name", None)
+    given = {key: identity.pop(key) for key in ("name", "category") if key in identity}
     product = new_product(seller, **identity)
-    if name:
-        Product.objects.filter(pk=product.pk).update(name=name)
+    Product.objects.filter(pk=product.pk).update(**given)
     ProductCondition.objects.filter(product=product).update(grade=grade, defects=list(defects))
     Product.objects.filter(pk=product.pk).update(stage=Stage.RESEARCHING, pricing={
         "recommended": 120.0, "currency": "USD", "reason": "comparable sales"})
@@ -136,6 +135,16 @@ def test_a_category_that_forbids_the_mapped_condition_gets_the_nearest_allowed_o
     item = settled(product)
     assert item.status == ListingStatus.LIVE and item.attempts == 1, item.last_error
     assert servers.ebay.inventory[product.sku]["condition"] == "USED_EXCELLENT"
+
+    # Jeans take the apparel conditions: like new is "Pre-owned - Excellent" (2990) there.
+    jeans = described(connected_seller, grade="LIKE_NEW", name="Levi's 501 Jeans", category="Clothing > Men",
+                      brand="Levi's", model="501", attributes={"department": "Men", "size": "32", "size type": "Regular"})
+    assert ebay_fields(jeans)["category"]["path"] == "Clothing, Shoes & Accessories > Men > Men's Clothing > Jeans"
+    assert ebay_fields(jeans)["condition"] == {"enum": "PRE_OWNED_EXCELLENT", "id": "2990"}
+    assert approve_api(api_for(reviewer), jeans).status_code == 200
+    item = settled(jeans)
+    assert item.status == ListingStatus.LIVE and item.attempts == 1, item.last_error
+    assert servers.ebay.inventory[jeans.sku]["condition"] == "PRE_OWNED_EXCELLENT"
 
 
 def test_the_desk_shows_the_category_path_and_problems_refuses_approval_and_takes_the_reviewers_choices(
