@@ -16,12 +16,15 @@ from agents.services import product_retry
 from boomer_site.tasking import task_send
 from desk.ebay_desk import ebay_edit_view, ebay_panel, preflight_panel
 from listings.models import Listing, ListingDraft, Platform, Policy
-from listings.services import ApprovalError, draft_update, product_approve, product_reject
+from listings.services import ApprovalError, draft_update, product_approve, product_drafts_refresh, product_reject
 from marketplaces.platforms import PLATFORMS
 from products.models import Product, ProductCondition
 from products.reports import ai_summary
 from products.services import IllegalTransition
 from products.similarity import products_similar
+
+# Edits of these (or of the grade) fill the eBay draft's specifics, condition and identifiers again.
+IDENTITY_FIELDS = {"name", "brand", "model", "category", "barcode", "attributes"}
 
 
 class ApproveForm(forms.Form):
@@ -261,6 +264,12 @@ class ProductAdmin(admin.ModelAdmin):
         return format_html("<table class='boomer-history'><tr><th>when</th><th>what</th><th>change</th><th>who</th>"
                            "<th>why</th></tr>{}</table>",
                            format_html_join("", "<tr>" + "<td>{}</td>" * 5 + "</tr>", rows)) if rows else "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        grade_changed = any(fs.model is ProductCondition and fs.has_changed() for fs in formsets)
+        if change and (grade_changed or set(form.changed_data) & IDENTITY_FIELDS):
+            product_drafts_refresh(product=form.instance)  # what eBay will be sent follows the edit
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ListingDraft:

@@ -41,7 +41,8 @@ def catalog_kwargs(credentials: dict | None) -> dict:
 def product_facts(product: Product) -> dict[str, str]:
     """What is known about the item, by name: its attributes and identity (blank ones left out)."""
     facts = {}
-    for name, value in (product.attributes or {}).items():
+    attributes = product.attributes if isinstance(product.attributes, dict) else {}  # the admin takes any JSON
+    for name, value in attributes.items():
         if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
             facts[str(name).strip().lower()] = str(value).strip()
     for name in IDENTITY_FACTS:

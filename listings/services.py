@@ -145,6 +145,16 @@ def draft_ebay_category_set(*, product_id: int, category_id: str) -> ListingDraf
     return draft
 
 
+def product_drafts_refresh(*, product: Product) -> None:
+    """A person changed the identity or the grade: the eBay draft's fields are filled again from
+    them (the reviewer's choices kept) and every draft is checked again."""
+    for draft in ListingDraft.objects.filter(product=product).select_related("product"):
+        if draft.platform == "ebay":
+            draft_ebay_fields_fill(draft=draft)
+        else:
+            draft_preflight_store(draft=draft)
+
+
 def draft_ebay_fields_fill(*, draft: ListingDraft) -> ListingDraft:
     """BOOMER fills the eBay draft's category, specifics, condition and identifiers (the
     reviewer's choices kept), then checks it."""

@@ -182,6 +182,13 @@ def test_the_desk_shows_the_category_path_and_problems_refuses_approval_and_take
     client.post(ebay_page, {"category": "112529", type_field: OVER_EAR})
     assert ebay_fields(product)["aspects"]["Type"] == [OVER_EAR] and ebay_fields(product)["preflight"]["problems"] == []
 
+    # The reviewer corrects the grade on the item page: the condition eBay will show follows it.
+    data = change_form_data(client.get(change))
+    data["condition-0-grade"] = "NEW"
+    assert client.post(change, data).status_code == 302
+    assert ebay_fields(product)["condition"] == {"enum": "NEW", "id": "1000"}
+    assert "New (1000)" in client.get(change).content.decode()
+
     response = client.post(approve, {"platforms": ["ebay"], "policy": "best_effort", "apply": "1"}, follow=True)
     assert "1 item(s) approved" in response.content.decode()
     item = settled(product)
@@ -217,6 +224,27 @@ def desk_admin():
     user.is_superuser = True
     user.save(update_fields=["is_superuser"])
     return user
+
+
+def change_form_data(response) -> dict:
+    """The admin change form as the browser would post it back unchanged (product and inlines)."""
+    def fields(form, prefix=""):
+        out = {}
+        for bound in form:
+            value = bound.value()  # as the widget shows it (JSON as text)
+            if value is None or value is False:
+                continue
+            out[f"{prefix}{bound.name}"] = "on" if value is True else value
+        return out
+
+    data = fields(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(fields(formset.management_form, f"{formset.prefix}-"))
+        for form in formset.forms:
+            data.update(fields(form, f"{form.prefix}-"))
+    data["_save"] = "Save"
+    return data
 
 
 def _aspect_fields(form_html: str):
