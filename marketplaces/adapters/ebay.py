@@ -265,14 +265,11 @@ class EbayAdapter(MarketplaceAdapter):
 
     # --- status --------------------------------------------------------------------------
     def fetch_status(self, data: ListingData) -> ListingState:
-        sale = self._find_sale(data)
-        if sale:
-            return sale
-        return self._offer_state(data)
+        return self.fetch_statuses([data])[data.idempotency_key]
 
     def fetch_statuses(self, datas: list[ListingData]) -> dict[str, ListingState]:
-        """One cycle for the account: its orders are read once for all its listings (not once
-        each), then the offer of each listing not sold."""
+        """One cycle for the account: its orders since a day before its oldest listing are read
+        once for all its listings (not once each), then the offer of each listing not sold."""
         if not datas:
             return {}
         oldest = min((data.created_at or datetime.now(UTC)) for data in datas)
@@ -319,31 +316,6 @@ class EbayAdapter(MarketplaceAdapter):
             sold = int(listing_info.get("soldQuantity") or 0) > 0
             return ListingState("SOLD" if sold else "ENDED", raw=offer)
         return ListingState("LIVE", raw=offer)
-
-    def _find_sale(self, data: ListingData) -> ListingState | None:
-        since = (data.created_at or datetime.now(UTC)) - timedelta(days=1)
-        since = max(since, datetime.now(UTC) - timedelta(days=89))
-        params = {"filter": f"creationdate:[{since.strftime('%Y-%m-%dT%H:%M:%S.000Z')}..]", "limit": 200}
-        path = "/sell/fulfillment/v1/order"
-        for _page in range(10):
-            body = transport.json_or_empty(self._call("GET", path, params=params))
-            for order in body.get("orders") or []:
-                if (order.get("cancelStatus") or {}).get("cancelState") == "CANCELED":
-                    continue
-                for item in order.get("lineItems") or []:
-                    ours = item.get("sku") == data.sku or (
-                        data.external_id and str(item.get("legacyItemId")) == data.external_id)
-                    if ours:
-                        cost = item.get("lineItemCost") or item.get("total") or {}
-                        return ListingState(
-                            "SOLD", sold_price=Decimal(cost["value"]) if cost.get("value") else None,
-                            sold_at=_parse_time(order.get("creationDate")), raw=order,
-                        )
-            nxt = body.get("next")
-            if not nxt:
-                return None
-            path, params = nxt.replace(self.api_url, ""), None
-        return None
 
 
 def product_identifiers(data: ListingData) -> dict:
