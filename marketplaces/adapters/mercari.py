@@ -25,6 +25,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlparse
@@ -332,27 +333,20 @@ class MercariAdapter(MarketplaceAdapter):
         if response is not None and response.status == 404:
             return ListingState("ENDED", raw={"item_id": item_id})
         status = page.locator(SELECTORS["item_status"]).first.inner_text().strip()
-        raw = {"item_id": item_id, "status": status}
-        if status.lower() == "sold":
-            digits = re.sub(r"[^\d.]", "", page.locator(SELECTORS["item_price"]).first.inner_text())
-            return ListingState("SOLD", sold_price=Decimal(digits) if digits else None, raw=raw)
-        if status.lower() == "on sale":
-            return ListingState("LIVE", raw=raw)
-        if status.lower() == "inactive":  # the seller took it off sale on Mercari
-            return ListingState("ENDED", raw=raw)
-        # A text we do not know (a new label, a hold, a page change): no lifecycle move on a guess.
-        return ListingState("UNKNOWN", raw={**raw, "reason": f"Mercari shows the status {status!r}"})
+        price = page.locator(SELECTORS["item_price"]).first.inner_text  # read only if sold
+        return listing_state(status, price, raw={"item_id": item_id, "status": status})
 
 
-def listing_state(status: str, price: str, *, raw: dict) -> ListingState:
-    """The state a status text of "my listings" shows; a text we do not know is UNKNOWN, never a
-    lifecycle move on a guess."""
+def listing_state(status: str, price: str | Callable[[], str], *, raw: dict) -> ListingState:
+    """The state a status text shows, on "my listings" or the item's page. `price` (the text, or
+    what reads it) is looked at only for a sold item. A text we do not know (a new label, a hold,
+    a page change) is UNKNOWN, never a lifecycle move on a guess."""
     text = status.strip().lower()
     if text == "sold":
-        digits = re.sub(r"[^\d.]", "", price)
+        digits = re.sub(r"[^\d.]", "", price() if callable(price) else price)
         return ListingState("SOLD", sold_price=Decimal(digits) if digits else None, raw=raw)
     if text == "on sale":
         return ListingState("LIVE", raw=raw)
-    if text == "inactive":
+    if text == "inactive":  # the seller took it off sale on Mercari
         return ListingState("ENDED", raw=raw)
     return ListingState("UNKNOWN", raw={**raw, "reason": f"Mercari shows the status {status!r}"})
