@@ -20,6 +20,7 @@ from django.core.cache import cache
 from marketplaces.adapters import transport
 from marketplaces.adapters.base import AdapterError
 from marketplaces.adapters.ebay import describe_error
+from marketplaces.ebay_oauth import auth_url, cache_token, seller_app_keys, token_request
 
 SERVICE = "eBay"
 SCOPE = "https://api.ebay.com/oauth/api_scope"
@@ -65,46 +66,20 @@ def _identity_url() -> str:
     return re.sub(r"^(https?://)api\.", r"\1apiz.", _api_url())
 
 
-def _auth_url() -> str:
-    return str(settings.EBAY_AUTH_URL or settings.EBAY_API_URL).rstrip("/")
-
-
-def app_keys(credentials: dict | None = None) -> tuple[str, str]:
-    """The keys a refresh token was issued to: an older account's own, else the operator's app."""
-    credentials = credentials or {}
-    if credentials.get("client_id"):
-        client_id, client_secret = credentials["client_id"], credentials.get("client_secret", "")
-    else:
-        client_id, client_secret = settings.EBAY_CLIENT_ID, settings.EBAY_CLIENT_SECRET
-    if not client_id or not client_secret:
-        raise AdapterError("the eBay app is not configured: set EBAY_CLIENT_ID and EBAY_CLIENT_SECRET",
-                           permanent=True)
-    return client_id, client_secret
-
-
 # --- consent ---------------------------------------------------------------------------------
 def authorize_url(*, state: str) -> str:
     """eBay's consent page for this app; eBay sends the seller back to the RuName's accept URL."""
     if not settings.EBAY_RU_NAME:
         raise AdapterError("the eBay app has no RuName: set EBAY_RU_NAME", permanent=True)
-    client_id, _ = app_keys()
+    client_id, _ = seller_app_keys()
     query = urlencode({"client_id": client_id, "redirect_uri": settings.EBAY_RU_NAME, "response_type": "code",
                        "scope": " ".join(SCOPES), "state": state})
     return f"{settings.EBAY_AUTH_WEB_URL}?{query}"
 
 
 def _token_request(data: dict, credentials: dict | None = None) -> dict:
-    response = transport.send(
-        transport.session(), "POST", f"{_auth_url()}/identity/v1/oauth2/token", service=SERVICE,
-        describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
-        auth=app_keys(credentials), data=data)
-    if response.status_code == 401:
-        raise AdapterError("eBay refused the app's keys (EBAY_CLIENT_ID / EBAY_CLIENT_SECRET)", permanent=True,
-                           status=401)
-    body = transport.json_or_empty(response)
-    if not body.get("access_token"):
-        raise AdapterError("eBay's token answer had no access_token", permanent=False)
-    return body
+    return token_request(data, keys=seller_app_keys(credentials),
+                         refused="eBay refused the app's keys (EBAY_CLIENT_ID / EBAY_CLIENT_SECRET)")
 
 
 def code_exchange(*, code: str) -> Tokens:
@@ -129,7 +104,7 @@ class SellerApi:
 
     def _cache_key(self) -> str:
         refresh = self.credentials.get("refresh_token", "")
-        return "ebay:seller-token:" + hashlib.sha256(f"{_auth_url()}|{refresh}".encode()).hexdigest()[:32]
+        return "ebay:seller-token:" + hashlib.sha256(f"{auth_url()}|{refresh}".encode()).hexdigest()[:32]
 
     def _token(self, *, fresh: bool = False) -> str:
         if self.access_token and not fresh:
@@ -142,8 +117,7 @@ class SellerApi:
         if not token:
             body = _token_request({"grant_type": "refresh_token", "refresh_token": refresh, "scope": " ".join(SETUP_SCOPES)},
                                   self.credentials)
-            token = body["access_token"]
-            cache.set(key, token, max(30, int(body.get("expires_in", 7200)) - 60))
+            token = cache_token(key, body)
         self.access_token = token
         return token
 

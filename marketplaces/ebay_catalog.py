@@ -20,6 +20,7 @@ from boomer_site.layered_cache import LayeredCache
 from .adapters import transport
 from .adapters.base import AdapterError
 from .adapters.ebay import describe_error
+from .ebay_oauth import auth_url, cache_token, token_request
 from .ebay_rules import CONDITION_ENUMS, RESTRICTED_CONDITION_IDS, Aspect, CategorySuggestion
 
 __all__ = ["Aspect", "CategorySuggestion", "allowed_conditions", "category_path", "category_tree_id",
@@ -38,10 +39,6 @@ def _api_url() -> str:
     return str(settings.EBAY_API_URL).rstrip("/")
 
 
-def _auth_url() -> str:
-    return str(settings.EBAY_AUTH_URL or settings.EBAY_API_URL).rstrip("/")
-
-
 def _app_keys(credentials: dict | None) -> tuple[str, str]:
     credentials = credentials or {}
     client_id = getattr(settings, "EBAY_CLIENT_ID", "") or credentials.get("client_id", "")
@@ -52,29 +49,18 @@ def _app_keys(credentials: dict | None) -> tuple[str, str]:
 
 
 def _token_key(client_id: str) -> str:
-    return "ebay:app-token:" + hashlib.sha256(f"{_auth_url()}|{client_id}".encode()).hexdigest()[:32]
+    return "ebay:app-token:" + hashlib.sha256(f"{auth_url()}|{client_id}".encode()).hexdigest()[:32]
 
 
 def app_token(credentials: dict | None = None, *, fresh: bool = False) -> str:
     """The application access token, cached until shortly before eBay's expiry."""
-    client_id, client_secret = _app_keys(credentials)
-    key = _token_key(client_id)
+    keys = _app_keys(credentials)
+    key = _token_key(keys[0])
     if not fresh and (token := cache.get(key)):
         return token
-    response = transport.send(
-        transport.session(), "POST", f"{_auth_url()}/identity/v1/oauth2/token", service=SERVICE,
-        describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
-        auth=(client_id, client_secret), data={"grant_type": "client_credentials", "scope": APP_SCOPE},
-    )
-    if response.status_code == 401:
-        raise AdapterError("eBay refused the app credentials (EBAY_CLIENT_ID / EBAY_CLIENT_SECRET)",
-                           permanent=True, status=401)
-    body = transport.json_or_empty(response)
-    token = body.get("access_token")
-    if not token:
-        raise AdapterError("eBay's token answer had no access_token", permanent=False)
-    cache.set(key, token, max(30, int(body.get("expires_in", 7200)) - 60))
-    return token
+    body = token_request({"grant_type": "client_credentials", "scope": APP_SCOPE}, keys=keys,
+                         refused="eBay refused the app credentials (EBAY_CLIENT_ID / EBAY_CLIENT_SECRET)")
+    return cache_token(key, body)
 
 
 def _get(path: str, params: dict, credentials: dict | None) -> dict:

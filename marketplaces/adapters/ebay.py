@@ -27,6 +27,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 
+from marketplaces.ebay_oauth import auth_url, cache_token, seller_app_keys, token_request
 from marketplaces.ebay_rules import NEW_FAMILY, map_publish_errors, real_brand
 
 from . import transport
@@ -77,21 +78,11 @@ class EbayAdapter(MarketplaceAdapter):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.api_url = str(settings.EBAY_API_URL).rstrip("/")
-        self.auth_url = str(settings.EBAY_AUTH_URL or self.api_url).rstrip("/")
+        self.auth_url = auth_url()
         self.web_url = str(settings.EBAY_WEB_URL).rstrip("/")
         self.http = transport.session()
 
     # --- OAuth -------------------------------------------------------------------------
-    def _app_keys(self) -> tuple[str, str]:
-        """The keys the refresh token was issued to: the account's own (older accounts), else the
-        operator's app (EBAY_CLIENT_ID / EBAY_CLIENT_SECRET; accounts connected by consent)."""
-        if self.credentials.get("client_id"):
-            return self._credential("client_id"), self._credential("client_secret")
-        if not settings.EBAY_CLIENT_ID or not settings.EBAY_CLIENT_SECRET:
-            raise AdapterError("the eBay app is not configured: set EBAY_CLIENT_ID and EBAY_CLIENT_SECRET",
-                               permanent=True)
-        return settings.EBAY_CLIENT_ID, settings.EBAY_CLIENT_SECRET
-
     def _token_key(self) -> str:
         ident = f"{self.auth_url}|{self.credentials.get('client_id')}|{self.credentials.get('refresh_token')}"
         return "ebay:token:" + hashlib.sha256(ident.encode()).hexdigest()[:32]
@@ -102,30 +93,15 @@ class EbayAdapter(MarketplaceAdapter):
             token = cache.get(key)
             if token:
                 return token
+        grant = {"grant_type": "refresh_token", "refresh_token": self._credential("refresh_token"),
+                 "scope": self.credentials.get("scope") or DEFAULT_SCOPE}
         try:
-            response = transport.send(
-                self.http, "POST", f"{self.auth_url}/identity/v1/oauth2/token", service=self.service,
-                describe=lambda r: transport.json_or_empty(r).get("error_description") or r.reason,
-                auth=self._app_keys(),
-                data={
-                    "grant_type": "refresh_token",
-                    "refresh_token": self._credential("refresh_token"),
-                    "scope": self.credentials.get("scope") or DEFAULT_SCOPE,
-                },
-            )
+            body = token_request(grant, keys=seller_app_keys(self.credentials), http=self.http,
+                                 refused="eBay refused the app credentials (client id/secret): reconnect the account")
         except AdapterError as exc:
             exc.account = exc.account or exc.status == 400  # invalid_grant: the refresh token is revoked or expired
             raise
-        if response.status_code == 401:
-            raise AdapterError("eBay refused the app credentials (client id/secret): reconnect the account",
-                               permanent=True, status=401)
-        body = transport.json_or_empty(response)
-        token = body.get("access_token")
-        if not token:
-            raise AdapterError("eBay's token answer had no access_token", permanent=False)
-        ttl = max(30, int(body.get("expires_in", 7200)) - 60)
-        cache.set(key, token, ttl)
-        return token
+        return cache_token(key, body)
 
     def _call(self, method: str, path: str, **kwargs):
         """One API call with the cached token; on 401 a fresh token once, then retryable.
