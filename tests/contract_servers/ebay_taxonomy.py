@@ -214,27 +214,29 @@ def _subtree_node(server, node: Node) -> dict:
     return body
 
 
-def _unknown_category(category_id: str) -> Response:
-    return _taxonomy_error(400, 62005, "The specified category ID does not belong to the specified category tree.",
-                           ("category_id", category_id))
-
-
-def _subtree(server, req: Request) -> Response:
+def _requested_category(server, req: Request) -> Node | Response:
+    """The node the request's category_id names (not the root), or eBay's answer refusing it."""
     if denied := _taxonomy_request(server, req, {"category_id"}):
         return denied
     node = server.tree.get(req.query["category_id"])
     if node is None or node.parent is None:
-        return _unknown_category(req.query["category_id"])
+        return _taxonomy_error(400, 62005, "The specified category ID does not belong to the specified category tree.",
+                               ("category_id", req.query["category_id"]))
+    return node
+
+
+def _subtree(server, req: Request) -> Response:
+    node = _requested_category(server, req)
+    if isinstance(node, Response):
+        return node
     return Response(200, {"categoryTreeId": TREE_ID, "categoryTreeVersion": TREE_VERSION,
                           "categorySubtreeNode": _subtree_node(server, node)})
 
 
 def _aspects(server, req: Request) -> Response:
-    if denied := _taxonomy_request(server, req, {"category_id"}):
-        return denied
-    node = server.tree.get(req.query["category_id"])
-    if node is None or node.parent is None:
-        return _unknown_category(req.query["category_id"])
+    node = _requested_category(server, req)
+    if isinstance(node, Response):
+        return node
     if node.children:
         return _taxonomy_error(400, 62006, "The specified category ID is not a leaf category.",
                                ("category_id", node.id))
