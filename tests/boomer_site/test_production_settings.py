@@ -102,3 +102,18 @@ def test_the_kubernetes_example_secret_key_is_refused():
 def test_production_needs_its_own_credentials_key(value, reason):
     line = refusal(production(BOOMER_SECRET_KEY_ENCRYPTION=value))
     assert "BOOMER_SECRET_KEY_ENCRYPTION" in line and reason in line
+
+
+@pytest.mark.parametrize("module", ["local", "test"])
+def test_make_run_and_make_test_need_none_of_the_new_variables(module):
+    """A developer's checkout: a random per-checkout SECRET_KEY, the derived credentials key, open
+    /metrics and docs, plain HTTP; none of production's secrets set."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("DJANGO_", "BOOMER_SECRET_KEY_ENCRYPTION", "BOOMER_METRICS_TOKEN"))}
+    env["DJANGO_SETTINGS_MODULE"] = f"boomer_site.settings.{module}"
+    run = subprocess.run([sys.executable, "-c", SHOW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    shown = json.loads(run.stdout.strip().splitlines()[-1])
+    assert shown["BOOMER_ENCRYPTION_KEY_DERIVED"] is True and shown["BOOMER_OPS_ENDPOINTS_OPEN"] is True
+    assert shown["SECURE_SSL_REDIRECT"] is False
+
