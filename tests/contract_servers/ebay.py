@@ -121,7 +121,7 @@ class EbayServer(ContractServer):
         if req.headers.get("Authorization") != expected:
             return Response(401, {"error": "invalid_client", "error_description": "client authentication failed"})
         form = req.form()
-        if form.get("grant_type") in getattr(self, "grants", {}):  # other grants: ebay_account.py
+        if form.get("grant_type") in self.grants:  # client credentials; the consent's code: ebay_account.py
             return self.grants[form["grant_type"]](form)
         if form.get("grant_type") != "refresh_token":
             return Response(400, {"error": "unsupported_grant_type", "error_description": "grant type not supported"})

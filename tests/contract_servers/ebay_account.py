@@ -1,6 +1,6 @@
 """eBay's seller-setup and notification contract, added to EbayServer by `install_account_routes`:
-the consent page (authorize → redirect back with code + state), the authorization-code and
-client-credentials grants on the token route, the Account API's business policies, inventory
+the consent page (authorize → redirect back with code + state), the authorization-code grant
+on the token route (EbayServer has the others), the Account API's business policies, inventory
 locations, the Commerce Identity user, and the Notification API's public key, plus helpers
 that sign a notification the way eBay does (ECDSA, SHA1, over the raw body)."""
 from __future__ import annotations
@@ -70,19 +70,13 @@ def install_account_routes(server) -> None:
     server.ru_name = "BOOMER_Dev-BOOMERap-BOOMER-abcdefg"
     server.accept_url = "http://testserver/ebay/connect/callback/"  # where the RuName sends the seller back
     server.codes = {}
-    if not hasattr(server, "app_tokens"):
-        server.app_tokens = set()
     server.ebay_user = {"userId": "ma8vp1jySJC", "username": "boomer_seller_1"}
     server.policies = default_policies()
     server.locations = {}
     server.locations_created = Counter()
     server.notification_kid = str(uuid.uuid4())  # per server: a cached key of another run never matches
     server.notification_key = ec.generate_private_key(ec.SECP256R1())
-    grants = getattr(server, "grants", None)
-    if grants is None:
-        grants = server.grants = {}
-    grants["authorization_code"] = lambda form: _code_grant(server, form)
-    grants.setdefault("client_credentials", lambda form: _app_grant(server, form))
+    server.grants["authorization_code"] = lambda form: _code_grant(server, form)
 
     server.route("GET", r"/oauth2/authorize", lambda req: _authorize(server, req))
     for kind in ("fulfillment", "payment", "return"):
@@ -131,12 +125,6 @@ def _code_grant(server, form: dict) -> Response:
     server.tokens.add(token)
     return Response(200, {"access_token": token, "expires_in": 7200, "refresh_token": server.refresh_token,
                           "refresh_token_expires_in": REFRESH_TOKEN_SECONDS, "token_type": "User Access Token"})
-
-
-def _app_grant(server, form: dict) -> Response:
-    token = "v^1.1#i^1#app-" + secrets.token_urlsafe(24)
-    server.app_tokens.add(token)
-    return Response(200, {"access_token": token, "expires_in": 7200, "token_type": "Application Access Token"})
 
 
 def _user_token(server, req: Request) -> Response | None:
