@@ -31,6 +31,9 @@ def test_a_publish_killed_by_the_hard_time_limit_is_retried_then_failed_with_a_d
     # catch. A message carries its sender's limits, so the approving process sets them too.
     monkeypatch.setattr(publish_task, "time_limit", 2)
     monkeypatch.setattr(publish_task, "soft_time_limit", None)
+    # Celery caches a task's send options on its first send: one sent by an earlier test of this
+    # process would carry the configured limits, not these.
+    monkeypatch.setattr(publish_task, "_exec_options", None)
     env = {**worker_env(servers, test_env), "CELERY_TASK_TIME_LIMIT": "2", "CELERY_TASK_SOFT_TIME_LIMIT": "0",
            "BOOMER_MARKETPLACE_TIMEOUT": "30"}
     product = new_product(connected_seller)
