@@ -14,7 +14,13 @@ from django.utils.html import format_html, format_html_join
 from listings.ebay_fields import catalog_kwargs
 from listings.models import ListingDraft
 from listings.preflight import account_credentials
-from listings.services import ApprovalError, draft_ebay_category_set, draft_item_specifics_set
+from listings.services import (
+    PACKAGE_FIELDS,
+    ApprovalError,
+    draft_ebay_category_set,
+    draft_item_specifics_set,
+    draft_package_set,
+)
 from marketplaces import ebay_catalog, ebay_rules
 from marketplaces.adapters.base import AdapterError
 from marketplaces.platforms import platform_label
@@ -94,7 +100,9 @@ def ebay_panel(product: Product) -> str:
              ("Condition as eBay shows it", condition_shown(fields.get("condition")) or
               format_html("<span class='boomer-missing'>{}</span>", "none the category allows for this grade")),
              ("Condition description", fields.get("condition_description") or "—"),
-             ("Identifiers", identifiers)]
+             ("Identifiers", identifiers),
+             ("Package", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (fields.get("package") or {}).items())
+              or "—")]
     return format_html("<table class='boomer-ebay'>{}</table><p><a class='button boomer-ebay-edit' href='{}'>"
                        "Change the eBay category or item specifics…</a></p>",
                        format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", table),
@@ -105,7 +113,7 @@ class EbayFieldsForm(forms.Form):
     """The category (a suggestion or a typed id) and one field per required/recommended aspect:
     a select of eBay's values for a SELECTION_ONLY aspect, free text otherwise."""
 
-    def __init__(self, *args, draft: ListingDraft, aspects: list, **kwargs):
+    def __init__(self, *args, draft: ListingDraft, aspects: list, calculated_shipping: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         fields = draft.platform_fields or {}
         category = fields.get("category") or {}
@@ -129,6 +137,18 @@ class EbayFieldsForm(forms.Form):
             else:
                 self.fields[key] = forms.CharField(label=label, required=False, initial=current,
                                                    max_length=aspect.max_length or None)
+        if calculated_shipping:  # the seller's shipping policy is calculated: eBay needs the package
+            package = fields.get("package") or {}
+            for name, label in zip(PACKAGE_FIELDS, ("Package weight (oz)", "Package length (in)", "Package width (in)",
+                                                    "Package height (in)"), strict=True):
+                self.fields[f"package_{name}"] = forms.DecimalField(label=label, required=False, min_value=0.01,
+                                                                   decimal_places=2, initial=package.get(name))
+
+    def package(self) -> dict | None:
+        keys = [f"package_{name}" for name in PACKAGE_FIELDS]
+        if not any(key in self.changed_data for key in keys):
+            return None
+        return {name: self.cleaned_data.get(f"package_{name}") for name in PACKAGE_FIELDS}
 
     def chosen_category(self) -> str:
         data = self.cleaned_data
@@ -146,7 +166,9 @@ def ebay_edit_view(model_admin, request, pk):
         model_admin.message_user(request, "this item has no eBay draft", messages.ERROR)
         return redirect(reverse("admin:products_product_change", args=[pk]))
     aspects, error = ebay_aspects(draft)
-    form = EbayFieldsForm(request.POST or None, draft=draft, aspects=aspects)
+    credentials = account_credentials(owner=product.owner, platform="ebay") or {}
+    form = EbayFieldsForm(request.POST or None, draft=draft, aspects=aspects,
+                          calculated_shipping=bool(credentials.get("calculated_shipping")))
     if request.method == "POST" and form.is_valid():
         try:
             chosen = form.chosen_category()
@@ -156,8 +178,11 @@ def ebay_edit_view(model_admin, request, pk):
                 draft_ebay_category_set(product_id=product.pk, category_id=chosen)
                 model_admin.message_user(request, "eBay category changed: check the item specifics it asks for.",
                                          messages.SUCCESS)
-            elif form.specifics():
-                draft_item_specifics_set(product_id=product.pk, specifics={"ebay": form.specifics()})
+            else:
+                if form.specifics():
+                    draft_item_specifics_set(product_id=product.pk, specifics={"ebay": form.specifics()})
+                if form.package() is not None:
+                    draft_package_set(product_id=product.pk, package=form.package())
                 model_admin.message_user(request, "eBay item specifics saved.", messages.SUCCESS)
             return redirect(reverse("admin:products_product_change", args=[pk]))
         except ApprovalError as exc:

@@ -145,6 +145,26 @@ def draft_ebay_category_set(*, product_id: int, category_id: str) -> ListingDraf
     return draft
 
 
+PACKAGE_FIELDS = ("weight_oz", "length_in", "width_in", "height_in")
+
+
+def draft_package_set(*, product_id: int, package: dict) -> ListingDraft:
+    """The package's weight (ounces) and size (inches) eBay needs for calculated shipping."""
+    draft, credentials = _ebay_draft(product_id)
+    values = {}
+    for name in PACKAGE_FIELDS:
+        value = package.get(name)
+        if value in (None, ""):
+            continue
+        if Decimal(str(value)) <= 0:
+            raise ApprovalError(f"the package's {name.replace('_', ' ')} must be more than 0")
+        values[name] = float(value)
+    draft.platform_fields = {**(draft.platform_fields or {}), "package": values}
+    draft.save(update_fields=["platform_fields", "updated_at"])
+    draft_preflight_store(draft=draft, credentials=credentials)
+    return draft
+
+
 def product_drafts_refresh(*, product: Product) -> None:
     """A person changed the identity or the grade: the eBay draft's fields are filled again from
     them (the reviewer's choices kept) and every draft is checked again."""
