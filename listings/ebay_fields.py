@@ -119,6 +119,7 @@ def ebay_fields_fill(*, product: Product, current: dict | None = None, credentia
         try:
             aspects = ebay_catalog.item_aspects(category_id, **catalog_kwargs(credentials))
             allowed = ebay_catalog.allowed_conditions(category_id, **catalog_kwargs(credentials))
+            fields["category"] = {k: v for k, v in fields["category"].items() if k != "error"}  # read now
         except AdapterError as exc:
             log.warning("product %s: eBay's aspects for %s could not be read: %s", product.pk, category_id, exc.message)
             fields["category"] = {**fields["category"], "error": f"eBay's catalog could not be read: {exc.message}"}
@@ -135,9 +136,8 @@ def ebay_fields_fill(*, product: Product, current: dict | None = None, credentia
         fields["condition"] = {"enum": enum, "id": ebay_rules.CONDITION_IDS.get(enum, "")}
         fields["condition_description"] = ebay_rules.condition_description(defects, enum) if defects else ""
     fields["identifiers"] = ebay_rules.identifiers(product.barcode or "", product.brand or "", facts.get("mpn", ""))
-    for kept in ("package",):
-        if kept in current:
-            fields[kept] = current[kept]
+    if "package" in current:  # the reviewer's, asked for calculated shipping
+        fields["package"] = current["package"]
     return fields
 
 
