@@ -29,10 +29,16 @@ class CircuitOpenError(AdapterError):
 
 
 def error_class(exc: BaseException) -> str:
-    """"outage" (counts per platform), "account" (counts per account) or "" (a bug of ours: neither)."""
+    """"outage" (counts per platform), "account" (counts per account) or "" (neither: a bug of ours,
+    or a refusal that names the item's own fields — a missing item specific says nothing about
+    the seller's account, however many items lack it)."""
     if not isinstance(exc, AdapterError):
         return ""
-    return "account" if exc.account or exc.permanent else "outage"
+    if exc.account:
+        return "account"
+    if exc.details.get("problems"):
+        return ""
+    return "account" if exc.permanent else "outage"
 
 
 def call_with_breaker(platform: str, fn: Callable, *args, account: MarketplaceAccount | None = None,

@@ -7,7 +7,7 @@ import pytest
 
 from listings.publishing import listing_call, listing_data
 from marketplaces.adapters import AdapterError
-from marketplaces.breakers import CircuitOpenError, breaker_reset, breaker_state, redis_client
+from marketplaces.breakers import CircuitOpenError, breaker_reset, breaker_state, call_with_breaker, redis_client
 from marketplaces.credentials import account_save
 from marketplaces.models import MarketplaceAccount
 from notifications.models import Notification
@@ -115,3 +115,20 @@ def _secrets(account):
     from marketplaces.credentials import account_secrets
 
     return account_secrets(account)
+
+
+def test_items_refused_for_their_own_fields_never_mark_the_account(sellers):
+    """Five items eBay refuses for a missing item specific: the items' fault, not the seller's account."""
+    refusal = AdapterError("eBay needs Type for Headphones", permanent=True, status=400,
+                           details={"problems": [{"field": "aspects.Type", "message": "eBay needs Type"}]})
+
+    def refuse():
+        raise refusal
+
+    account = account_of(sellers["alice"])
+    for _ in range(6):
+        with pytest.raises(AdapterError):
+            call_with_breaker("ebay", refuse, account=account)
+    account.refresh_from_db()
+    assert not account.needs_attention
+    assert breaker_state("ebay") == "closed"
