@@ -27,6 +27,7 @@ from boomer_site.layered_cache import LayeredCache
 from boomer_site.models import AnalyticsEvent
 from listings.ebay_fields import ebay_fields_fill
 from listings.models import ListingDraft
+from listings.platform_categories import draft_category_fill
 from listings.preflight import account_credentials, draft_preflight_store
 from market.research import market_research, pricing_regrade
 from marketplaces.platforms import MARKETPLACES
@@ -195,7 +196,9 @@ def describe_run(*, product_id: int) -> None:
             if ebay is not None:
                 ListingDraft.objects.filter(product=product, platform="ebay").update(platform_fields=ebay)
             for saved in ListingDraft.objects.filter(product=product).select_related("product"):
-                draft_preflight_store(draft=saved)  # what the desk shows with the item: each platform's refusals
+                # Facebook's and Mercari's category from BOOMER's, then what the desk shows with the item:
+                # each platform's refusals.
+                draft_preflight_store(draft=draft_category_fill(draft=saved))
             product_transition(product_id=product_id, transition="ready_for_review",
                                fields={"recommended_price": price, "price_reason": why, "analysis": analysis,
                                        "pricing": pricing})

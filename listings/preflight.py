@@ -3,9 +3,9 @@
 eBay: eBay's own rules (marketplaces/ebay_rules.py `preflight`) with the category's data from its
 catalog — a leaf category, every required aspect with an allowed value, a condition the category
 allows, a photo with a long edge of 500 px, title ≤ 80, price > 0, the account's policies and
-location. Facebook and Mercari: their required fields (title, price, a condition from their
-vocabulary, photos). A platform the seller has not connected is not checked here: its publish
-fails at once and says to connect it. The result is kept on the draft (platform_fields
+location. Facebook and Mercari: their required fields (title, price, a condition and a category
+from their vocabularies, photos). A platform the seller has not connected is not checked here:
+its publish fails at once and says to connect it. The result is kept on the draft (platform_fields
 ["preflight"]) for the desk, and computed afresh on approval.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from listings.ebay_fields import catalog_available, catalog_kwargs
 from listings.models import ListingDraft
+from listings.platform_categories import category_choices
 from marketplaces import ebay_catalog, ebay_rules
 from marketplaces.adapters import facebook as facebook_adapter
 from marketplaces.adapters import mercari as mercari_adapter
@@ -56,11 +57,20 @@ def _common(product: Product, draft: ListingDraft | None, price, label: str, tit
     return problems
 
 
+def _category(draft: ListingDraft | None, platform: str) -> list[Problem]:
+    """Facebook's and Mercari's category, mapped from BOOMER's or picked by the reviewer."""
+    if (((draft.platform_fields if draft else None) or {}).get("category") or {}).get("path"):
+        return []
+    return [Problem("category", f"{platform.capitalize()} needs a category: choose one of "
+                                f"{', '.join(category_choices(platform))}")]
+
+
 def _facebook(product, draft, price, credentials) -> list[Problem]:
     problems = _common(product, draft, price, "Facebook", platform_get("facebook").title_max)
     if facebook_adapter.CONDITIONS.get(_grade(product)) is None:
         problems.append(Problem("condition", "Facebook needs a condition: grade the item (New, Like new, Good, "
                                              "Fair or Poor)"))
+    problems += _category(draft, "facebook")
     if not product.images.exists():
         problems.append(Problem("photos", "Facebook needs at least one photo"))
     return problems
@@ -80,6 +90,7 @@ def _mercari(product, draft, price, credentials) -> list[Problem]:
     if mercari_adapter.CONDITIONS.get(_grade(product)) is None:
         problems.append(Problem("condition", "Mercari needs a condition: grade the item (New, Like new, Good, "
                                              "Fair or Poor)"))
+    problems += _category(draft, "mercari")
     formats = [image.format.lower() for image in product.images.all()]
     if not any(f in MERCARI_FORMATS for f in formats):
         problems.append(Problem("photos", "Mercari needs at least one JPEG or PNG photo"))

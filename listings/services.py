@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from listings import ebay_fields
 from listings.models import Listing, ListingDraft, Policy
+from listings.platform_categories import category_choose, draft_category_fill
 from listings.preflight import account_credentials, draft_preflight_store, problem_names, problems_text, product_preflight
 from listings.publishing import publish_saga_start
 from marketplaces import ebay_catalog
@@ -145,6 +146,30 @@ def draft_ebay_category_set(*, product_id: int, category_id: str) -> ListingDraf
     return draft
 
 
+def draft_categories_set(*, product_id: int, categories: dict[str, str]) -> None:
+    """The reviewer's category per platform ({"mercari": "Men > Jeans"}, {"ebay": "112529"}): kept on
+    the draft (it survives a refused approval) and the draft checked again."""
+    unknown = [platform for platform in categories if platform not in MARKETPLACES]
+    if unknown:
+        raise ApprovalError(f"categories for unknown platform(s): {', '.join(map(repr, unknown))}")
+    for platform, chosen in categories.items():
+        chosen = str(chosen or "").strip()
+        if not chosen:
+            raise ApprovalError(f"{platform}: give a category")
+        if platform == "ebay":
+            draft_ebay_category_set(product_id=product_id, category_id=chosen)
+            continue
+        draft = ListingDraft.objects.select_related("product").filter(product_id=product_id, platform=platform).first()
+        if draft is None:
+            raise ApprovalError(f"this item has no {platform} draft")
+        try:
+            draft.platform_fields = category_choose(platform=platform, current=draft.platform_fields, path=chosen)
+        except ValueError as exc:
+            raise ApprovalError(str(exc)) from None
+        draft.save(update_fields=["platform_fields", "updated_at"])
+        draft_preflight_store(draft=draft)
+
+
 PACKAGE_FIELDS = ("weight_oz", "length_in", "width_in", "height_in")
 
 
@@ -166,13 +191,14 @@ def draft_package_set(*, product_id: int, package: dict) -> ListingDraft:
 
 
 def product_drafts_refresh(*, product: Product) -> None:
-    """A person changed the identity or the grade: the eBay draft's fields are filled again from
-    them (the reviewer's choices kept) and every draft is checked again."""
+    """A person changed the identity or the grade: the eBay draft's fields and the Facebook and
+    Mercari categories are filled again from them (the reviewer's choices kept) and every draft is
+    checked again."""
     for draft in ListingDraft.objects.filter(product=product).select_related("product"):
         if draft.platform == "ebay":
             draft_ebay_fields_fill(draft=draft)
         else:
-            draft_preflight_store(draft=draft)
+            draft_preflight_store(draft=draft_category_fill(draft=draft))
 
 
 def draft_ebay_fields_fill(*, draft: ListingDraft) -> ListingDraft:

@@ -13,6 +13,14 @@ from products.models import Product, ProductCondition, ProductImage, Stage
 from products.samples import make_product_photo
 
 _seq = itertools.count(1)
+# What the describe step maps the Sony headphones to on Facebook and Mercari (marketplaces/categories.py).
+CATEGORIES = {"facebook": "Electronics > Audio > Audio Components > Headphones & Headsets > Headphones",
+              "mercari": "Electronics > Headphones"}
+
+
+def platform_fields(platform: str) -> dict:
+    """A Facebook or Mercari draft's or listing's category, as BOOMER fills it; {} for the others."""
+    return {"category": {"path": CATEGORIES[platform], "chosen_by": "boomer"}} if platform in CATEGORIES else {}
 
 
 def user_make(username: str, *, role: str | None = "seller", password: str = "pw-Boomer-2026", staff=False):
@@ -32,7 +40,8 @@ def product_make(*, owner, stage: str = Stage.PENDING, brand="Sony", model="WH-1
     ProductCondition.objects.create(product=product, grade="GOOD", defects=[], confidence=0.8, reason="notes")
     for platform in ("ebay", "facebook", "mercari"):
         ListingDraft.objects.create(product=product, platform=platform, title=f"{brand} {model} ({platform})",
-                                    description="Used – good.", price=Decimal(price) if price else None)
+                                    description="Used – good.", price=Decimal(price) if price else None,
+                                    platform_fields=platform_fields(platform))
     if with_photo:
         data = make_product_photo(None, label=f"{brand} {model} {n}", ean13=None, size=(640, 480), seed=n)
         import hashlib
@@ -46,6 +55,7 @@ def product_make(*, owner, stage: str = Stage.PENDING, brand="Sony", model="WH-1
 
 def listing_make(*, product, platform="ebay", status=ListingStatus.LIVE, price="100.00", sold_price=None) -> Listing:
     listing = Listing.objects.create(product=product, platform=platform, title=product.name,
-                                     price=Decimal(price), sold_price=Decimal(sold_price) if sold_price else None)
+                                     price=Decimal(price), sold_price=Decimal(sold_price) if sold_price else None,
+                                     platform_fields=platform_fields(platform))
     Listing.objects.filter(pk=listing.pk).update(status=status)
     return Listing.objects.get(pk=listing.pk)

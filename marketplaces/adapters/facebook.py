@@ -141,6 +141,8 @@ class FacebookAdapter(MarketplaceAdapter):
             item["additional_image_link"] = urls[1:20]
         if data.brand:
             item["brand"] = data.brand
+        if data.category_path:  # a path of Google's product taxonomy (marketplaces/categories.py)
+            item["google_product_category"] = data.category_path
         status = self._batch([{"method": "UPDATE", "data": item}])
         errors = self._item_errors(status)
         if errors:

@@ -59,6 +59,7 @@ SELECTORS = {
     "sell_title": 'input[name="title"]',
     "sell_description": 'textarea[name="description"]',
     "sell_condition": 'select[name="condition"]',
+    "sell_category": 'select[name="category"]',
     "sell_price": 'input[name="price"]',
     "sell_submit": 'form[action="/sell"] button[type="submit"]',
     "my_listing_links": 'li.listing a[href*="/item/"]',
@@ -105,6 +106,8 @@ class MercariAdapter(MarketplaceAdapter):
         condition = CONDITIONS.get(data.grade)
         if not condition:
             raise AdapterError("Mercari needs a condition: grade the item before publishing", permanent=True)
+        if not data.category_path:
+            raise AdapterError("Mercari needs a category: choose one on the item's draft", permanent=True)
         price = data.price.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
         if price < 1:
             raise AdapterError("Mercari needs a price of at least $1", permanent=True)
@@ -271,6 +274,7 @@ class MercariAdapter(MarketplaceAdapter):
         page.set_input_files(SELECTORS["sell_photos"], files=files)
         page.fill(SELECTORS["sell_title"], posted_title(data))
         page.fill(SELECTORS["sell_description"], posted_description(data))
+        page.select_option(SELECTORS["sell_category"], label=data.category_path)  # "Department > Category"
         page.select_option(SELECTORS["sell_condition"], label=condition)
         page.fill(SELECTORS["sell_price"], str(int(price)))
         self._submit(page, SELECTORS["sell_submit"])

@@ -12,6 +12,24 @@ from .base import ContractServer, Request, Response
 
 REQUIRED = ("title", "description", "availability", "condition", "price", "link", "image_link")
 CONDITIONS = {"new", "refurbished", "used", "used_like_new", "used_good", "used_fair", "cpo", "open_box_new"}
+# A part of Google's product taxonomy (google_product_category takes a path of it, or its numeric id).
+GOOGLE_CATEGORIES = {
+    "Electronics > Audio > Audio Components > Headphones & Headsets > Headphones",
+    "Electronics > Audio > Audio Components > Headphones & Headsets > Headsets",
+    "Electronics > Audio > Audio Components > Speakers",
+    "Electronics > Communications > Telephony > Mobile Phones",
+    "Electronics > Computers > Laptops", "Electronics > Computers > Tablet Computers",
+    "Electronics > Computers > Desktop Computers", "Electronics > Computers > Handheld Devices > E-Book Readers",
+    "Electronics > Video Game Consoles", "Cameras & Optics > Cameras > Digital Cameras",
+    "Apparel & Accessories > Clothing > Pants", "Apparel & Accessories > Clothing > Shirts & Tops",
+    "Apparel & Accessories > Clothing > Dresses", "Apparel & Accessories > Clothing > Outerwear > Coats & Jackets",
+    "Apparel & Accessories > Clothing > Shorts", "Apparel & Accessories > Clothing > Skirts",
+    "Apparel & Accessories > Shoes", "Apparel & Accessories > Jewelry > Watches",
+    "Apparel & Accessories > Handbags, Wallets & Cases > Handbags",
+    "Home & Garden > Kitchen & Dining > Kitchen Appliances > Food Mixers & Blenders",
+    "Home & Garden > Kitchen & Dining > Kitchen Appliances > Coffee Makers & Espresso Machines",
+    "Media > Books", "Toys & Games > Games > Board Games",
+}
 
 
 def graph_error(status: int, message: str, code: int, *, kind: str = "OAuthException", **extra) -> Response:
@@ -95,6 +113,11 @@ class FacebookServer(ContractServer):
                     continue
                 if merged["condition"] not in CONDITIONS:
                     errors.append({"line": line, "id": retailer_id, "message": f"Invalid condition {merged['condition']}"})
+                    continue
+                category = merged.get("google_product_category")
+                if category is not None and category not in GOOGLE_CATEGORIES and not str(category).isdigit():
+                    errors.append({"line": line, "id": retailer_id,
+                                   "message": f"Invalid google_product_category {category}"})
                     continue
                 if not exists:
                     merged["product_item_id"] = str(next(self._ids))

@@ -1,5 +1,5 @@
 """A Mercari-like site for real headless Chromium: login form, /sell form (title,
-description, price, condition select, photo files), "my listings", item pages with a status,
+description, price, category and condition selects, photo files), "my listings", item pages with a status,
 an edit page with "Delete listing". Session = an HttpOnly cookie, as on the real site."""
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ from urllib.parse import parse_qs, quote
 from .base import ContractServer, Request, Response
 
 CONDITIONS = ["New", "Like new", "Good", "Fair", "Poor"]
+# The sell form's category picker: a department, then a category in it.
+CATEGORIES = [
+    "Women > Jeans", "Women > Pants", "Women > Tops & blouses", "Women > Dresses", "Women > Skirts",
+    "Women > Coats & jackets", "Women > Shoes", "Women > Handbags",
+    "Men > Jeans", "Men > Pants", "Men > Tops", "Men > Coats & jackets", "Men > Shoes",
+    "Electronics > Headphones", "Electronics > Speakers", "Electronics > Cell phones & smartphones",
+    "Electronics > Laptops", "Electronics > Tablets & eReaders", "Electronics > Desktop computers",
+    "Electronics > Video game consoles", "Electronics > Cameras",
+    "Home > Kitchen appliances", "Books > Books", "Toys & Collectibles > Board games",
+]
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title} | Mercari (test)</title></head>
 <body><header><a href="/">mercari</a> <a href="/mypage/listings">My listings</a></header><main>{body}</main></body></html>"""
 
@@ -109,11 +119,13 @@ class MercariServer(ContractServer):
         values = values or {}
         alert = "".join(f'<p class="form-error" role="alert">{html.escape(e)}</p>' for e in errors or [])
         options = "".join(f"<option>{c}</option>" for c in CONDITIONS)
+        categories = "".join(f"<option>{html.escape(c)}</option>" for c in CATEGORIES)
         return page("Sell an item", f"""<h1>List an item</h1>{alert}
 <form method="post" action="/sell" enctype="multipart/form-data">
 <label>Photos <input type="file" name="photos" accept="image/*" multiple></label>
 <label>Title <input name="title" maxlength="80" value="{html.escape(values.get('title', ''))}"></label>
 <label>Description <textarea name="description" maxlength="1000">{html.escape(values.get('description', ''))}</textarea></label>
+<label>Category <select name="category"><option value="">Select</option>{categories}</select></label>
 <label>Condition <select name="condition"><option value="">Select</option>{options}</select></label>
 <label>Price <input name="price" inputmode="numeric" value="{html.escape(values.get('price', ''))}"></label>
 <button type="submit">List</button></form>""", status=400 if errors else 200)
@@ -128,6 +140,8 @@ class MercariServer(ContractServer):
             errors.append("Title is required (80 characters at most).")
         if not 1 <= len(description) <= 1000:
             errors.append("Description is required (1000 characters at most).")
+        if fields.get("category") not in CATEGORIES:
+            errors.append("Select a category.")
         if fields.get("condition") not in CONDITIONS:
             errors.append("Select the condition.")
         price = fields.get("price", "")
@@ -140,7 +154,8 @@ class MercariServer(ContractServer):
         item_id = f"m{next(self._ids)}"
         with self.lock:
             self.items[item_id] = {"id": item_id, "title": title, "description": description, "price": int(price),
-                                   "condition": fields["condition"], "photos": len(files), "status": "on_sale"}
+                                   "condition": fields["condition"], "category": fields["category"],
+                                   "photos": len(files), "status": "on_sale"}
         return redirect(f"/item/{item_id}")
 
     def my_listings(self, req: Request) -> Response:
@@ -162,6 +177,7 @@ class MercariServer(ContractServer):
 <p class="item-price">${item['price']}</p>
 <p data-testid="item-status">{_status_text(item)}</p>
 <p class="item-condition">{html.escape(item['condition'])}</p>
+<p class="item-category">{html.escape(item.get('category', ''))}</p>
 <div class="item-description" style="white-space: pre-wrap">{html.escape(item['description'])}</div>
 {edit}</article>""")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -9,7 +10,7 @@ from listings.publishing import listing_data
 from marketplaces.adapters import ListingData, Media, adapter_for
 from products.samples import make_product_photo
 from tests.contract_servers import EbayServer, FacebookServer, MercariServer
-from tests.factories import listing_make, product_make
+from tests.factories import CATEGORIES, listing_make, product_make
 
 HEADPHONES = "Consumer Electronics > Portable Audio & Headphones > Headphones"
 # What the review desk keeps on an eBay draft of the Sony headphones (listings/ebay_fields.py).
@@ -99,6 +100,13 @@ def media(photo, listing):
 def data(listing) -> ListingData:
     """What the saga hands an adapter: the listing read once into plain values."""
     return listing_data(listing)
+
+
+def data_for(platform: str):
+    """`data` for the Facebook or Mercari adapter: the (eBay) listing with that platform's category."""
+    def read(listing) -> ListingData:
+        return replace(listing_data(listing), category_id="", category_path=CATEGORIES[platform])
+    return read
 
 
 def unique(prefix: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.marketplaces.conftest import data
+from tests.marketplaces.conftest import data_for
+
+data = data_for("facebook")
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,9 @@ import pytest
 from django.core.files.storage import default_storage
 
 from marketplaces.adapters import AdapterError, adapter_for
-from tests.marketplaces.conftest import data
+from tests.marketplaces.conftest import data_for
+
+data = data_for("mercari")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 

@@ -10,7 +10,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
 
 from marketplaces.adapters import adapter_for
-from tests.marketplaces.conftest import data
+from tests.marketplaces.conftest import data_for
+
+data = data_for("mercari")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
