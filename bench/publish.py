@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boomer_site.settings.local")
 os.environ.setdefault("BOOMER_DATABASE_NAME", "boomer_bench_publish")
-os.environ.setdefault("BOOMER_REDIS_DB", "4")
+os.environ.setdefault("BOOMER_REDIS_DB", "14")  # a db no test run uses (tests purge theirs)
 os.environ.setdefault("BOOMER_LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
