@@ -31,8 +31,10 @@ CONDITION_ENUM = ["NEW", "LIKE_NEW", "NEW_OTHER", "NEW_WITH_DEFECTS", "CERTIFIED
                   "EXCELLENT_REFURBISHED", "VERY_GOOD_REFURBISHED", "GOOD_REFURBISHED", "SELLER_REFURBISHED",
                   "USED_EXCELLENT", "USED_VERY_GOOD", "USED_GOOD", "USED_ACCEPTABLE", "FOR_PARTS_OR_NOT_WORKING",
                   "PRE_OWNED_EXCELLENT", "PRE_OWNED_FAIR"]
+# A value's length is the category's own aspectMaxLength (65 when eBay states none), checked at
+# publishOffer by ebay_taxonomy.publish_errors: the request schema cannot know the category.
 ASPECTS = {"type": "object", "propertyNames": {"maxLength": 40},
-           "additionalProperties": {"type": "array", "items": {"type": "string", "maxLength": 50}}}
+           "additionalProperties": {"type": "array", "items": {"type": "string"}}}
 _MAX_LENGTH = re.compile(r"Max length</strong>:\s*([\d,]+)", re.I)
 
 

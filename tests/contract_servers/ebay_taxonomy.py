@@ -21,6 +21,7 @@ CONDITION_IDS = {"NEW": "1000", "NEW_OTHER": "1500", "NEW_WITH_DEFECTS": "1750",
                  "SELLER_REFURBISHED": "2500", "LIKE_NEW": "2750", "PRE_OWNED_EXCELLENT": "2990",
                  "USED_EXCELLENT": "3000", "PRE_OWNED_FAIR": "3010", "USED_VERY_GOOD": "4000", "USED_GOOD": "5000",
                  "USED_ACCEPTABLE": "6000", "FOR_PARTS_OR_NOT_WORKING": "7000"}
+DEFAULT_ASPECT_MAX_LENGTH = 65  # eBay's aspectMaxLength when an aspect states none
 RESTRICTED = {"2000", "2010", "2020", "2030", "2500"}
 CONDITION_NAMES = {"1000": "New", "1500": "Open box", "1750": "New with defects", "2000": "Certified - Refurbished",
                    "2010": "Excellent - Refurbished", "2020": "Very Good - Refurbished", "2030": "Good - Refurbished",
@@ -303,6 +304,9 @@ def publish_errors(server, offer: dict, item: dict) -> list[dict]:
         elif values and aspect.mode == "SELECTION_ONLY" and not set(values) <= set(aspect.values):
             text = (f"The item specific {aspect.name} has an invalid value. Enter a valid value for {aspect.name}, "
                     "and then try again.")
+        elif any(len(v) > (aspect.max_length or DEFAULT_ASPECT_MAX_LENGTH) for v in values):
+            text = (f"The item specific {aspect.name} has an invalid value. Enter a value of at most "
+                    f"{aspect.max_length or DEFAULT_ASPECT_MAX_LENGTH} characters, and then try again.")
         elif values and not aspect.multi and len(values) > 1:
             text = f"The item specific {aspect.name} has too many values. Enter one value, and then try again."
         if text:

@@ -82,3 +82,23 @@ def test_without_ebays_specifications_the_server_refuses_to_start(monkeypatch, t
     monkeypatch.setenv("BOOMER_EBAY_OPENAPI_DIR", str(tmp_path))
     with pytest.raises(RuntimeError, match="BOOMER_EBAY_OPENAPI_DIR"):
         ebay_openapi.spec_dir()
+
+
+def test_ebay_takes_an_aspect_value_up_to_the_aspects_own_max_length_65_by_default():
+    from tests.contract_servers.ebay_taxonomy import publish_errors
+
+    with EbayServer() as server:
+        headers = {"Authorization": f"Bearer {_user_token(server)}", "Content-Language": "en-US"}
+        model = "WH-1000XM4 Wireless Industry Leading Noise Canceling Overhead"  # 61 characters
+        item = {"product": {"title": "Sony WH-1000XM4", "aspects": {"Brand": ["Sony"], "Model": [model],
+                                                                    "Type": ["Over the Ear (Full-Size)"]}},
+                "condition": "USED_EXCELLENT", "availability": {"shipToLocationAvailability": {"quantity": 1}}}
+        answer = requests.put(f"{server.url}/sell/inventory/v1/inventory_item/SKU-65", json=item, headers=headers,
+                              timeout=2)
+        assert answer.status_code == 204 and server.contract_violations == []
+        assert publish_errors(server, {"categoryId": "112529"}, item) == []
+
+        item["product"]["aspects"]["Model"] = [model + " Headphones"]  # 72: over Model's aspectMaxLength 65
+        refused = publish_errors(server, {"categoryId": "112529"}, item)
+        assert [e["errorId"] for e in refused] == [25002]
+        assert "Model has an invalid value. Enter a value of at most 65 characters" in refused[0]["message"]
