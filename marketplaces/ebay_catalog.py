@@ -10,7 +10,7 @@ tree a few times a year). Every failure is an AdapterError (permanent for 4xx).
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qs, quote, urlparse
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -132,15 +132,14 @@ def _subtree_node(tree: str, category_id: str, credentials: dict | None) -> dict
     return node
 
 
-def _parent_id(node: dict) -> str | None:
-    href = node.get("parentCategoryTreeNodeHref") or ""
-    return (parse_qs(urlparse(href).query).get("category_id") or [None])[0]
-
-
 def category_path(category_id: str, *, marketplace_id: str = "EBAY_US",
                   credentials: dict | None = None) -> tuple[str, bool]:
     """("Top > … > Name", is_leaf) of a category id; AdapterError (permanent) for an unknown id.
-    A leaf's ancestry comes from a suggestion for its own name; otherwise the parents are walked."""
+
+    One subtree call on the category itself (its name, whether it is a leaf); a leaf's ancestry
+    comes from eBay's suggestions for its own name. The parents are never climbed: each of their
+    subtrees is the whole branch below them (megabytes on real eBay), too much for a desk request,
+    so a category without a matching suggestion (or not a leaf) is shown by its own name."""
     category_id = str(category_id).strip()
 
     def fetch():
@@ -148,16 +147,11 @@ def category_path(category_id: str, *, marketplace_id: str = "EBAY_US",
         node = _subtree_node(tree, category_id, credentials)
         name = (node.get("category") or {}).get("categoryName", "")
         is_leaf = bool(node.get("leafCategoryTreeNode"))
-        if is_leaf:
+        if is_leaf and name:
             match = next((s for s in _suggestions(name, marketplace_id, credentials) if s["id"] == category_id), None)
             if match:
                 return [match["path"], True]
-        names = [name]
-        # up to level 1: the root (level 0) is no category, and eBay refuses its subtree
-        while int(node.get("categoryTreeNodeLevel") or 0) > 1 and (parent := _parent_id(node)):
-            node = _subtree_node(tree, parent, credentials)
-            names.insert(0, (node.get("category") or {}).get("categoryName", ""))
-        return [" > ".join(names), is_leaf]
+        return [name, is_leaf]
 
     path, is_leaf = weekly.get_or_compute(_key("path", marketplace_id, category_id), fetch)[0]
     return path, bool(is_leaf)

@@ -19,9 +19,13 @@ def test_suggestions_are_leaf_categories_with_their_path(ebay_server):
     assert ebay_catalog.suggest_categories("zzz qqq") == []  # eBay answers 204
 
 
-def test_category_path_of_a_leaf_a_parent_and_an_unknown_id(ebay_server):
-    assert ebay_catalog.category_path("112529") == (HEADPHONES, True)
-    assert ebay_catalog.category_path("15052") == ("Consumer Electronics > Portable Audio & Headphones", False)
+def test_category_path_of_a_leaf_a_parent_and_an_unknown_id_with_one_subtree_call_each(ebay_server):
+    subtrees = r"/get_category_subtree"
+    assert ebay_catalog.category_path("112529") == (HEADPHONES, True)  # the path from eBay's suggestions
+    assert ebay_server.count("GET", subtrees) == 1
+    # A category with subcategories is named by itself: its parents' subtrees (whole branches) are never read.
+    assert ebay_catalog.category_path("15052") == ("Portable Audio & Headphones", False)
+    assert ebay_server.count("GET", subtrees) == 2
     with pytest.raises(AdapterError) as unknown:
         ebay_catalog.category_path("999999")
     assert unknown.value.permanent is True and "62005" in unknown.value.message
