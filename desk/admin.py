@@ -16,7 +16,15 @@ from agents.services import product_retry
 from boomer_site.tasking import task_send
 from desk.ebay_desk import ebay_edit_view, ebay_panel, preflight_panel
 from listings.models import Listing, ListingDraft, Platform, Policy
-from listings.services import ApprovalError, draft_update, product_approve, product_drafts_refresh, product_reject
+from listings.platform_categories import category_choices
+from listings.services import (
+    ApprovalError,
+    draft_categories_set,
+    draft_update,
+    product_approve,
+    product_drafts_refresh,
+    product_reject,
+)
 from marketplaces.platforms import PLATFORMS
 from products.models import Product, ProductCondition
 from products.reports import ai_summary
@@ -44,11 +52,24 @@ class RejectForm(forms.Form):
 
 
 class DraftForm(forms.ModelForm):
+    category = forms.ChoiceField(required=False, choices=[("", "—")],
+                                 help_text="Facebook and Mercari: the platform's category (eBay's: the eBay page).")
+
     class Meta:
         model = ListingDraft
         fields = ["platform", "title", "description", "price"]
         widgets = {"description": forms.Textarea(attrs={"rows": 8, "cols": 60}),
                    "title": forms.TextInput(attrs={"size": 70})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = category_choices(self.instance.platform) if self.instance.pk else []
+        if choices:
+            self.fields["category"].choices = [("", "— none: the platform would refuse it —"),
+                                               *((path, path) for path in choices)]
+            self.fields["category"].initial = ((self.instance.platform_fields or {}).get("category") or {}).get("path")
+        else:
+            self.fields["category"].disabled = True
 
     def clean(self):
         data = super().clean()
@@ -278,9 +299,13 @@ class ProductAdmin(admin.ModelAdmin):
         formset.new_objects, formset.deleted_objects, formset.changed_objects = [], [], []
         for draft_form in formset.forms:
             if draft_form.instance.pk and draft_form.has_changed():
-                data = draft_form.cleaned_data
-                draft_update(draft=draft_form.instance, title=data["title"], description=data["description"],
-                             price=data["price"])
+                data, changed = draft_form.cleaned_data, set(draft_form.changed_data)
+                if changed - {"category"}:
+                    draft_update(draft=draft_form.instance, title=data["title"], description=data["description"],
+                                 price=data["price"])
+                if "category" in changed and data.get("category"):  # after the edit, which saves the whole draft
+                    draft_categories_set(product_id=form.instance.pk,
+                                         categories={draft_form.instance.platform: data["category"]})
                 formset.changed_objects.append((draft_form.instance, draft_form.changed_data))
 
     # --- one product: buttons on its page -------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from listings import ebay_fields
 from listings.models import Listing, ListingDraft, Policy
@@ -16,7 +17,7 @@ from marketplaces import ebay_catalog
 from marketplaces.adapters.base import AdapterError
 from marketplaces.platforms import MARKETPLACES
 from products.models import Product
-from products.services import product_transition
+from products.services import IllegalTransition, product_transition
 
 
 class ApprovalError(ValueError):
@@ -36,13 +37,42 @@ class CatalogUnavailable(ApprovalError):
     """eBay's catalog could not be read to check what the reviewer gave: try again."""
 
 
-@transaction.atomic
+def approval_stage_check(*, product: Product) -> None:
+    """IllegalTransition (409) unless the product is in review: checked before anything the
+    approval carries (item specifics, a condition) is written to its drafts."""
+    if not can_proceed(product.approve):
+        raise IllegalTransition(product, "approve")
+
+
 def product_approve(*, product_id: int, by, platforms: list[str], price: Decimal | None = None,
                     policy: str = Policy.BEST_EFFORT, confirm: list[str] | tuple = ()) -> Product:
     """PENDING → PUBLISHING, with one DRAFT Listing per platform taken from its draft.
 
     An identity field a deterministic read contradicts (its barcode is not the decoded one…)
-    must have been edited by the reviewer or be named in `confirm`."""
+    must have been edited by the reviewer or be named in `confirm`. An eBay draft written before
+    BOOMER read eBay's rules (no platform_fields) is filled first, outside the approval's
+    transaction, so what it found stays on the draft even when the approval is refused."""
+    if "ebay" in platforms:
+        draft_ebay_fields_fill_empty(product_id=product_id)
+    return _product_approve(product_id=product_id, by=by, platforms=platforms, price=price, policy=policy,
+                            confirm=confirm)
+
+
+def draft_ebay_fields_fill_empty(*, product_id: int) -> ListingDraft | None:
+    """Fill an eBay draft that has no fields yet (made before this change), when eBay's catalog can
+    be read for the seller's connected account; otherwise leave it to the preflight."""
+    draft = ListingDraft.objects.select_related("product").filter(product_id=product_id, platform="ebay").first()
+    if draft is None or {k: v for k, v in (draft.platform_fields or {}).items() if k != "preflight"}:
+        return None
+    credentials = account_credentials(owner=draft.product.owner, platform="ebay")
+    if credentials is None or not ebay_fields.catalog_available(credentials):
+        return None
+    return draft_ebay_fields_fill(draft=draft)
+
+
+@transaction.atomic
+def _product_approve(*, product_id: int, by, platforms: list[str], price: Decimal | None,
+                     policy: str, confirm: list[str] | tuple) -> Product:
     chosen = list(dict.fromkeys(platforms))
     unknown = [p for p in chosen if p not in MARKETPLACES]
     if not chosen:
@@ -118,6 +148,9 @@ def draft_item_specifics_set(*, product_id: int, specifics: dict[str, dict]) -> 
     try:
         aspects = ebay_catalog.item_aspects(category_id, **ebay_fields.catalog_kwargs(credentials))
     except AdapterError as exc:
+        if exc.permanent:  # a category eBay has no specifics for, no app keys: trying again changes nothing
+            raise ApprovalError(f"eBay's item specifics for category {category_id} cannot be read: "
+                                f"{exc.message}") from exc
         raise CatalogUnavailable(f"eBay's item specifics for category {category_id} could not be read "
                                  f"({exc.message}): try again") from exc
     try:
@@ -125,6 +158,37 @@ def draft_item_specifics_set(*, product_id: int, specifics: dict[str, dict]) -> 
     except ValueError as exc:
         raise ApprovalError(f"eBay: {exc}") from None
     draft.platform_fields = ebay_fields.ebay_aspects_set(current=draft.platform_fields or {}, values=values)
+    draft.save(update_fields=["platform_fields", "updated_at"])
+    draft_preflight_store(draft=draft, credentials=credentials)
+    return draft
+
+
+def draft_conditions_set(*, product_id: int, conditions: dict[str, str]) -> ListingDraft | None:
+    """The reviewer's eBay condition ({"ebay": "USED_GOOD"}, a ConditionEnum value), for an item
+    whose grade is near none the category allows: checked against the category's allowed
+    conditions and kept on the draft as the reviewer's (a refill keeps it while it is allowed)."""
+    unknown = [platform for platform in conditions if platform != "ebay"]
+    if unknown:
+        raise ApprovalError(f"conditions are for eBay only (the others follow the grade), not "
+                            f"{', '.join(map(repr, unknown))}")
+    if not conditions.get("ebay"):
+        return None
+    draft, credentials = _ebay_draft(product_id)
+    category_id = ((draft.platform_fields or {}).get("category") or {}).get("id")
+    if not category_id:
+        raise ApprovalError("the eBay category is unknown: choose it before the condition")
+    try:
+        allowed = ebay_catalog.allowed_conditions(category_id, **ebay_fields.catalog_kwargs(credentials))
+    except AdapterError as exc:
+        if exc.permanent:
+            raise ApprovalError(f"eBay's conditions for category {category_id} cannot be read: {exc.message}") from exc
+        raise CatalogUnavailable(f"eBay's conditions for category {category_id} could not be read "
+                                 f"({exc.message}): try again") from exc
+    try:
+        draft.platform_fields = ebay_fields.ebay_condition_set(product=draft.product, current=draft.platform_fields or {},
+                                                               condition=conditions["ebay"], allowed=allowed)
+    except ValueError as exc:
+        raise ApprovalError(f"eBay: {exc}") from None
     draft.save(update_fields=["platform_fields", "updated_at"])
     draft_preflight_store(draft=draft, credentials=credentials)
     return draft

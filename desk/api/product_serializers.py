@@ -185,8 +185,21 @@ class ApproveIn(serializers.Serializer):
     item_specifics = serializers.DictField(
         child=serializers.DictField(child=serializers.JSONField()), required=False, default=dict,
         help_text='Per platform, item specifics the reviewer supplies: {"ebay": {"Type": "Over the Ear (Full-Size)"}}; '
-                  "a value is a string or a list of strings. Checked against the eBay category's aspects and kept on "
+                  "a value is a string or a list of strings (\"\" or [] clears an optional aspect). Checked against "
+                  "the eBay category's aspects and kept on "
                   "the draft even if the approval is then refused.")
+    categories = serializers.DictField(
+        child=serializers.CharField(max_length=300), required=False, default=dict,
+        help_text='Per platform, the category the reviewer picks: {"mercari": "Men > Jeans", "facebook": "Apparel & '
+                  'Accessories > Clothing > Pants", "ebay": "11483"} — a path of the platform\'s vocabulary (the '
+                  "preflight's message lists them), an eBay category id. Kept on the draft even if the approval is "
+                  "then refused.")
+    conditions = serializers.DictField(
+        child=serializers.CharField(max_length=40), required=False, default=dict,
+        help_text='Per platform, the condition the reviewer picks when none the category allows is near the grade: '
+                  '{"ebay": "USED_GOOD"} — one of eBay\'s ConditionEnum values the eBay category allows (the '
+                  "preflight's message lists them; Facebook and Mercari follow the grade). Kept on the draft as the "
+                  "reviewer's even if the approval is then refused.")
 
 
 class ApproveConflictOut(serializers.Serializer):

@@ -15,7 +15,14 @@ from desk.api.common import ErrorSerializer, ThrottleFirstMixin, UtcDateTimeFilt
 from desk.permissions import is_reviewer
 from desk.selectors import products_visible
 from listings.models import ListingStatus
-from listings.services import draft_item_specifics_set, product_approve, product_reject
+from listings.services import (
+    approval_stage_check,
+    draft_categories_set,
+    draft_conditions_set,
+    draft_item_specifics_set,
+    product_approve,
+    product_reject,
+)
 from products.models import Product, Stage
 from products.services import product_create_from_upload
 from products.similarity import products_similar
@@ -88,9 +95,16 @@ class ProductApproveApi(ThrottleFirstMixin, APIView):
         product = _visible_product(request, pk)
         data = s.ApproveIn(data=request.data)
         data.is_valid(raise_exception=True)
+        approval_stage_check(product=product)  # 409 before anything the approval carries is kept
+        categories = data.validated_data.pop("categories", None) or {}
+        if categories:
+            draft_categories_set(product_id=product.pk, categories=categories)
         specifics = data.validated_data.pop("item_specifics", None) or {}
         if specifics:
             draft_item_specifics_set(product_id=product.pk, specifics=specifics)
+        conditions = data.validated_data.pop("conditions", None) or {}
+        if conditions:
+            draft_conditions_set(product_id=product.pk, conditions=conditions)
         product_approve(product_id=product.pk, by=request.user, **data.validated_data)
         return Response(_out(request, product.pk))
 

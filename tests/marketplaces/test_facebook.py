@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from marketplaces.adapters import AdapterError, adapter_for
+from tests.factories import CATEGORIES
 from tests.marketplaces.conftest import data_for
 
 data = data_for("facebook")
@@ -21,6 +22,7 @@ def test_publish_upserts_one_catalog_item_and_polls_the_batch(facebook, facebook
     assert item["availability"] == "in stock"
     assert item["image_link"] == media[0].url
     assert item["brand"] == "Sony"
+    assert item["google_product_category"] == CATEGORIES["facebook"]
     assert facebook_server.count("GET", r"/check_batch_request_status$") == 2  # "started", then "finished"
     assert result.external_id == item["product_item_id"]
     assert result.listing_url == f"https://www.facebook.com/marketplace/item/{result.external_id}"
@@ -123,3 +125,30 @@ def test_a_batch_that_never_finishes_is_retryable(facebook, facebook_server, lis
         facebook.publish(data(listing), media)
     assert error.value.permanent is False
     assert "still processing" in str(error.value)
+
+
+def test_the_category_mapped_from_boomers_reaches_the_catalog_item(facebook, facebook_server, owner, media):
+    from listings.models import Listing, ListingDraft
+    from listings.platform_categories import draft_category_fill
+    from listings.publishing import listing_data
+    from listings.services import product_approve
+    from products.models import Product
+    from tests.factories import product_make, user_make
+
+    product = product_make(owner=owner, brand="Ninja", model="BL610")
+    Product.objects.filter(pk=product.pk).update(category="Blender")
+    draft_category_fill(draft=ListingDraft.objects.get(product=product, platform="facebook"))  # the describe step
+    product_approve(product_id=product.pk, by=user_make("fb-reviewer", role="reviewer"), platforms=["facebook"])
+
+    facebook.publish(listing_data(Listing.objects.get(product=product, platform="facebook")), media)
+    assert facebook_server.items[product.sku]["google_product_category"] == (
+        "Home & Garden > Kitchen & Dining > Kitchen Appliances > Food Mixers & Blenders")
+
+
+def test_a_category_outside_googles_taxonomy_is_refused_for_good(facebook, facebook_server, listing, media):
+    from dataclasses import replace
+
+    with pytest.raises(AdapterError) as error:
+        facebook.publish(replace(data(listing), category_path="Audio > Headphones"), media)
+    assert error.value.permanent is True
+    assert "Invalid google_product_category Audio > Headphones" in str(error.value)

@@ -32,6 +32,7 @@ def test_publish_logs_in_lists_the_item_and_keeps_the_session(mercari, mercari_s
     assert item["title"] == listing.title
     assert item["price"] == 120
     assert item["condition"] == "Good"
+    assert item["category"] == "Electronics > Headphones"
     assert item["photos"] == 1
     assert item["description"].splitlines()[-1] == f"Ref: {listing.idempotency_key.hex[:8]}"
     assert result.external_id == item["id"]
@@ -139,3 +140,30 @@ def test_a_wrong_password_is_permanent(mercari_server, listing, media):
     assert error.value.permanent is True
     assert "The email or password is incorrect" in str(error.value)
     assert "nope" not in str(error.value)
+
+
+def test_the_category_mapped_from_boomers_is_chosen_in_the_sell_form(mercari, mercari_server, owner, media):
+    from listings.models import Listing, ListingDraft
+    from listings.platform_categories import draft_category_fill
+    from listings.publishing import listing_data
+    from listings.services import product_approve
+    from products.models import Product
+    from tests.factories import product_make, user_make
+
+    product = product_make(owner=owner, brand="Levi's", model="501")
+    Product.objects.filter(pk=product.pk).update(category="Men's Jeans")
+    draft_category_fill(draft=ListingDraft.objects.get(product=product, platform="mercari"))  # the describe step
+    product_approve(product_id=product.pk, by=user_make("me-reviewer", role="reviewer"), platforms=["mercari"])
+
+    mercari.publish(listing_data(Listing.objects.get(product=product, platform="mercari")), media)
+    [item] = mercari_server.live_items()
+    assert item["category"] == "Men > Jeans"
+
+
+def test_no_category_is_refused_for_good_before_the_browser_opens(mercari, mercari_server, listing, media):
+    from dataclasses import replace
+
+    with pytest.raises(AdapterError) as error:
+        mercari.publish(replace(data(listing), category_path=""), media)
+    assert error.value.permanent is True and "Mercari needs a category" in str(error.value)
+    assert mercari_server.requests == []
