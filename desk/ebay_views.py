@@ -19,7 +19,13 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from listings.sale_reports import platform_sale_reported
+from boomer_site.client_ip import client_ip
+from listings.sale_reports import (
+    ebay_order_reported,
+    platform_sale_reported,
+    sale_report_unmatched,
+    seller_sale_reported,
+)
 from marketplaces import ebay_account, ebay_notifications
 from marketplaces.adapters.base import AdapterError
 from marketplaces.ebay_notifications import NotificationRefused
@@ -103,7 +109,8 @@ def ebay_notifications_receive(request):
                 return JsonResponse({"detail": "challenge_code is required"}, status=400)
             return JsonResponse({"challengeResponse": ebay_notifications.challenge_response(code)})
         body = request.body
-        ebay_notifications.signature_verify(body=body, header=request.headers.get("X-Ebay-Signature", ""))
+        ebay_notifications.signature_verify(body=body, header=request.headers.get("X-Ebay-Signature", ""),
+                                            client=client_ip(request.META) or "")
         message = ebay_notifications.message_parse(body)
     except NotificationRefused as refused:
         log.warning("eBay notification refused: %s", refused.message)
@@ -111,7 +118,20 @@ def ebay_notifications_receive(request):
     if message.topic == ebay_notifications.ACCOUNT_DELETION:
         ebay_user_forget(user_id=ebay_notifications.deleted_user_id(message))
     elif message.topic in ebay_notifications.SALE_TOPICS:
-        refs = ebay_notifications.sale_refs(message)
-        owners = ebay_owner_ids(user_id=refs.seller_user_id) if refs.seller_user_id else None
-        platform_sale_reported(platform="ebay", skus=refs.skus, external_ids=refs.item_ids, owner_ids=owners)
+        sale_reported(ebay_notifications.sale_refs(message))
     return HttpResponse(status=204)
+
+
+def sale_reported(refs: ebay_notifications.SaleRefs) -> None:
+    """Items named → their live copies checked; else the order read in a task; else the seller's
+    account synced once; nothing to go on → recorded as unmatched."""
+    owners = ebay_owner_ids(user_id=refs.seller_user_id) if refs.seller_user_id else None
+    if refs.skus or refs.item_ids:
+        platform_sale_reported(platform="ebay", skus=refs.skus, external_ids=refs.item_ids, owner_ids=owners)
+    elif refs.order_id:
+        ebay_order_reported(order_id=refs.order_id, seller_user_id=refs.seller_user_id)
+    elif owners:
+        seller_sale_reported(platform="ebay", owner_ids=owners)
+    else:
+        sale_report_unmatched(platform="ebay", reason="the message names no item, order or known seller",
+                              seller_user_id=refs.seller_user_id)

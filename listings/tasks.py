@@ -6,6 +6,7 @@ from listings import selectors
 from listings.delisting import listing_status_sync, listing_withdraw, product_expire_check, withdraw_send
 from listings.models import Listing
 from listings.publishing import listing_publish, listing_publish_failed
+from listings.sale_reports import ebay_order_resolve
 from listings.settling import product_publish_settle
 from listings.sweeping import listings_stuck_sweep
 from listings.syncing import account_status_sync
@@ -49,6 +50,12 @@ def republish_task(listing_id):
 @boomer_task(name="listings.sync_status", queue="listing")
 def sync_status_task(listing_id):
     return listing_status_sync(listing_id=listing_id)
+
+
+@boomer_task(name="listings.sale_order", queue="listing")
+def sale_order_task(order_id, seller_user_id=""):
+    """eBay's order notification: the order read, its live copies checked."""
+    return ebay_order_resolve(order_id=order_id, seller_user_id=seller_user_id)
 
 
 # --- beat ------------------------------------------------------------------------------------

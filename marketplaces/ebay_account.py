@@ -27,7 +27,9 @@ SCOPE = "https://api.ebay.com/oauth/api_scope"
 # What the setup's own calls need; a refresh grant may ask only for scopes the seller consented to.
 SETUP_SCOPES = tuple(SCOPE + s for s in ("/sell.inventory", "/sell.account", "/commerce.identity.readonly"))
 # What the consent asks for: the setup, publishing and sales, and notification subscriptions.
-SCOPES = (SCOPE, *SETUP_SCOPES, SCOPE + "/sell.fulfillment", SCOPE + "/commerce.notification.subscription")
+FULFILLMENT_SCOPES = (SCOPE + "/sell.fulfillment",)
+SUBSCRIPTION_SCOPES = (SCOPE + "/commerce.notification.subscription",)
+SCOPES = (SCOPE, *SETUP_SCOPES, *FULFILLMENT_SCOPES, *SUBSCRIPTION_SCOPES)
 POLICY_KINDS = ("fulfillment", "payment", "return")
 LOCATION_KEY = "boomer-main"  # eBay keys: up to 36 letters, digits, '_' or '-'
 
@@ -97,14 +99,16 @@ class SellerApi:
     """Calls on the seller's behalf: with the consent's access token, or one refreshed from the
     stored refresh token (cached until shortly before it expires)."""
 
-    def __init__(self, *, credentials: dict, access_token: str = ""):
+    def __init__(self, *, credentials: dict, access_token: str = "", scopes: tuple[str, ...] = SETUP_SCOPES):
         self.credentials = credentials
         self.access_token = access_token
+        self.scopes = scopes
         self.http = transport.session()
 
     def _cache_key(self) -> str:
         refresh = self.credentials.get("refresh_token", "")
-        return "ebay:seller-token:" + hashlib.sha256(f"{auth_url()}|{refresh}".encode()).hexdigest()[:32]
+        scopes = " ".join(self.scopes)
+        return "ebay:seller-token:" + hashlib.sha256(f"{auth_url()}|{refresh}|{scopes}".encode()).hexdigest()[:32]
 
     def _token(self, *, fresh: bool = False) -> str:
         if self.access_token and not fresh:
@@ -115,7 +119,7 @@ class SellerApi:
         key = self._cache_key()
         token = None if fresh else cache.get(key)
         if not token:
-            body = _token_request({"grant_type": "refresh_token", "refresh_token": refresh, "scope": " ".join(SETUP_SCOPES)},
+            body = _token_request({"grant_type": "refresh_token", "refresh_token": refresh, "scope": " ".join(self.scopes)},
                                   self.credentials)
             token = cache_token(key, body)
         self.access_token = token

@@ -20,11 +20,13 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
+from django.core.cache import cache
 
 from boomer_site.layered_cache import LayeredCache
 from marketplaces.adapters import transport
 from marketplaces.adapters.base import AdapterError
 from marketplaces.adapters.ebay import describe_error
+from marketplaces.ebay_account import FULFILLMENT_SCOPES, SellerApi
 from marketplaces.ebay_catalog import app_token
 
 ACCOUNT_DELETION = "MARKETPLACE_ACCOUNT_DELETION"
@@ -34,6 +36,12 @@ SALE_TOPICS = frozenset({"ORDER_CONFIRMATION", "ITEM_SOLD"})
 DIGESTS = {"SHA1": hashes.SHA1, "SHA256": hashes.SHA256}
 
 public_keys = LayeredCache("ebay_public_keys", l1_seconds=3600, l2_seconds=3600, l3_seconds=3600)
+# A key id eBay refused is not asked about again for a while, and an address whose messages named
+# key ids eBay refused a few times in a window gets 429 instead of a key request: forged messages
+# with made-up key ids would otherwise each cost a call against eBay's limits.
+REFUSED_KID_SECONDS = 300
+REFUSED_KIDS_PER_ADDRESS = 3
+REFUSED_KID_WINDOW_SECONDS = 300
 
 
 class NotificationRefused(Exception):
@@ -78,10 +86,43 @@ def _fetch_public_key(kid: str) -> dict:
     return {"algorithm": body.get("algorithm", ""), "digest": body.get("digest", ""), "key": body["key"]}
 
 
-def public_key(kid: str) -> dict:
-    """{"algorithm", "digest", "key"} for the key id, from the layered cache or eBay."""
+def _refused_key(kid: str) -> str:
+    return "ebay:public-key-refused:" + hashlib.sha256(kid.encode()).hexdigest()[:32]
+
+
+def _refusals_key(client: str) -> str:
+    return f"ebay:public-key-refusals:{client}"
+
+
+def key_refusals_forget(client: str) -> None:
+    cache.delete(_refusals_key(client))
+
+
+def _fetch_budgeted(kid: str, client: str) -> dict:
+    if cache.get(_refused_key(kid)):
+        raise AdapterError(f"eBay refused key id {kid!r} a moment ago", permanent=True, status=404)
+    if client and (cache.get(_refusals_key(client)) or 0) >= REFUSED_KIDS_PER_ADDRESS:
+        raise NotificationRefused("too many messages signed with key ids eBay does not know; try later", status=429)
     try:
-        value, _cached = public_keys.get_or_compute(f"ebay-public-key:{kid}", lambda: _fetch_public_key(kid))
+        return _fetch_public_key(kid)
+    except AdapterError as exc:
+        if exc.status in (400, 404):
+            cache.set(_refused_key(kid), 1, timeout=REFUSED_KID_SECONDS)
+            if client:
+                cache.add(_refusals_key(client), 0, timeout=REFUSED_KID_WINDOW_SECONDS)
+                try:
+                    cache.incr(_refusals_key(client))
+                except ValueError:  # the window ended in between
+                    cache.set(_refusals_key(client), 1, timeout=REFUSED_KID_WINDOW_SECONDS)
+        raise
+
+
+def public_key(kid: str, *, client: str = "") -> dict:
+    """{"algorithm", "digest", "key"} for the key id, from the layered cache or eBay; a key id eBay
+    refused lately, or any new one from a `client` (address) with too many refused, is refused
+    without asking."""
+    try:
+        value, _cached = public_keys.get_or_compute(f"ebay-public-key:{kid}", lambda: _fetch_budgeted(kid, client))
     except AdapterError as exc:
         if exc.status in (400, 404):
             raise NotificationRefused(f"eBay knows no public key {kid!r}") from None
@@ -98,12 +139,13 @@ def _pem(key: str) -> bytes:
     return f"-----BEGIN PUBLIC KEY-----\n{lines}\n-----END PUBLIC KEY-----\n".encode()
 
 
-def signature_verify(*, body: bytes, header: str) -> None:
-    """Raises NotificationRefused unless eBay's key for the header's kid signed `body`."""
+def signature_verify(*, body: bytes, header: str, client: str = "") -> None:
+    """Raises NotificationRefused unless eBay's key for the header's kid signed `body`; `client`
+    is the sender's address (see `public_key`)."""
     fields = _header_fields(header)
     if fields["alg"].upper() != "ECDSA":
         raise NotificationRefused(f"unsupported signature algorithm {fields['alg']!r}")
-    key_info = public_key(fields["kid"])
+    key_info = public_key(fields["kid"], client=client)
     digest = DIGESTS.get((key_info.get("digest") or fields.get("digest") or "SHA1").upper())
     if digest is None:
         raise NotificationRefused(f"unsupported digest {key_info.get('digest')!r}")
@@ -165,3 +207,20 @@ def sale_refs(message: Message) -> SaleRefs:
     seller = data.get("seller") if isinstance(data.get("seller"), dict) else {}
     seller_id = data.get("sellerUserId") or data.get("sellerId") or seller.get("userId") or ""
     return SaleRefs(str(data.get("orderId") or ""), skus, item_ids, str(seller_id))
+
+
+def _line_refs(lines: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    lines = [line for line in lines if isinstance(line, dict)]
+    skus = tuple(str(line["sku"]) for line in lines if line.get("sku"))
+    item_ids = tuple(str(line["legacyItemId"]) for line in lines if line.get("legacyItemId"))
+    return skus, item_ids
+
+
+def order_items(credentials: dict, order_id: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(SKUs, eBay item ids) of the seller's order (Fulfillment getOrder), or None when it is not
+    this seller's order (eBay answers 404)."""
+    api = SellerApi(credentials=credentials, scopes=FULFILLMENT_SCOPES)
+    found = api.call("GET", f"/sell/fulfillment/v1/order/{quote(order_id, safe='')}", allow=(404,))
+    if isinstance(found, AdapterError):
+        return None
+    return _line_refs(transport.json_or_empty(found).get("lineItems") or [])

@@ -12,13 +12,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
-from marketplaces import ebay_account
+from marketplaces import ebay_account, ebay_subscriptions
 from marketplaces.adapters.base import AdapterError
 from marketplaces.credentials import account_save, account_secrets
-from marketplaces.ebay_account import LOCATION_KEY, POLICY_KINDS, Address, Policy, SellerApi
+from marketplaces.ebay_account import LOCATION_KEY, POLICY_KINDS, SUBSCRIPTION_SCOPES, Address, Policy, SellerApi
 from marketplaces.models import MarketplaceAccount
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class SetupReport:
     chosen: dict[str, str] = field(default_factory=dict)
     location_key: str = ""
     location_created: bool = False
+    subscribed: bool = False  # this call created the seller's ORDER_CONFIRMATION subscription
     todo: list[str] = field(default_factory=list)
 
 
@@ -103,11 +105,26 @@ def _setup(api: SellerApi, secrets: dict, report: SetupReport, address: Address 
     key = secrets.get("merchant_location_key") or LOCATION_KEY
     try:
         report.location_created = ebay_account.location_ensure(api, key=key, address=address)
+        secrets["merchant_location_key"] = report.location_key = key
     except ebay_account.AddressMissing:
         report.todo.append("add the seller's postal code and country (seller profile, or --set postal_code=… "
                            "--set country=…) for eBay's inventory location")
+    _subscribe(secrets, report)
+
+
+def _subscribe(secrets: dict, report: SetupReport) -> None:
+    """eBay sends a seller's order notifications only to an app subscribed with that seller's
+    token; without it sales still arrive, by polling (all there is while the operator has not
+    set EBAY_NOTIFICATION_ENDPOINT: nothing for the seller to do then)."""
+    if not settings.EBAY_NOTIFICATION_ENDPOINT:
         return
-    secrets["merchant_location_key"] = report.location_key = key
+    try:
+        report.subscribed = ebay_subscriptions.order_subscription_ensure(
+            SellerApi(credentials=secrets, scopes=SUBSCRIPTION_SCOPES))
+    except AdapterError as exc:
+        log.warning("eBay order notifications not subscribed: %s", exc.message)
+        report.todo.append(f"eBay's order notifications could not be subscribed ({exc.message}); sales arrive "
+                           "by polling until the account is refreshed")
 
 
 def ebay_account_refresh(*, account: MarketplaceAccount, address: Address | None = None) -> SetupReport:

@@ -85,6 +85,15 @@ def install_account_routes(server) -> None:
     server.route("POST", r"/sell/inventory/v1/location/(?P<key>[^/]+)", lambda req: _location_post(server, req))
     server.route("GET", r"/commerce/identity/v1/user/?", lambda req: _user(server, req))
     server.route("GET", r"/commerce/notification/v1/public_key/(?P<kid>[^/]+)", lambda req: _public_key(server, req))
+    server.route("GET", r"/sell/fulfillment/v1/order/(?P<order_id>[^/]+)", lambda req: _order(server, req))
+    server.destinations = {}
+    server.subscriptions = {}
+    server.alert_email = ""
+    server.route("PUT", r"/commerce/notification/v1/config", lambda req: _config_put(server, req))
+    server.route("GET", r"/commerce/notification/v1/destination", lambda req: _destinations(server, req))
+    server.route("POST", r"/commerce/notification/v1/destination", lambda req: _destination_post(server, req))
+    server.route("GET", r"/commerce/notification/v1/subscription", lambda req: _subscriptions(server, req))
+    server.route("POST", r"/commerce/notification/v1/subscription", lambda req: _subscription_post(server, req))
     server.notification = lambda topic, data: notification_payload(topic, data)
     server.sign_notification = lambda body, **kw: sign(server, body, **kw)
 
@@ -197,6 +206,115 @@ def _public_key(server, req: Request) -> Response:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     one_line = pem.replace("\n", "")  # eBay sends its PEM on one line
     return Response(200, {"algorithm": "ECDSA", "digest": "SHA1", "key": one_line})
+
+
+def _app_token(server, req: Request) -> Response | None:
+    header = req.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and header[7:] in server.app_tokens:
+        return None
+    return _error(401, 1001, "Invalid access token", domain="OAuth")
+
+
+def _order(server, req: Request) -> Response:
+    """getOrder: the seller's order by id (this server has one seller: every order is theirs)."""
+    if denied := _user_token(server, req):
+        return denied
+    order = next((o for o in server.orders if o["orderId"] == req.params["order_id"]), None)
+    if order is None:
+        return _error(404, 32100, "Invalid order ID: " + req.params["order_id"], domain="API_FULFILLMENT")
+    return Response(200, order)
+
+
+def _unknown(body, allowed: dict) -> list[str]:
+    """Fields of `body` that eBay's Notification API does not define ({name: nested allowed or None})."""
+    if not isinstance(body, dict):
+        return ["(body)"]
+    unknown = []
+    for name, value in body.items():
+        if name not in allowed:
+            unknown.append(name)
+        elif isinstance(allowed[name], dict):
+            unknown += [f"{name}.{n}" for n in _unknown(value, allowed[name])]
+    return unknown
+
+
+def _notification_invalid(req: Request, body, allowed: dict, required: tuple[str, ...]) -> Response | None:
+    problems = _unknown(body, allowed) + [f"missing {name}" for name in required
+                                          if not (body or {}).get(name)]
+    if problems:
+        return _error(400, 195003, f"Invalid request: {', '.join(problems)}.", domain="API_NOTIFICATION")
+    return None
+
+
+def _config_put(server, req: Request) -> Response:
+    if denied := _app_token(server, req):
+        return denied
+    body = req.json()
+    if invalid := _notification_invalid(req, body, {"alertEmail": None}, ("alertEmail",)):
+        return invalid
+    server.alert_email = body["alertEmail"]
+    return Response(204, b"")
+
+
+def _destinations(server, req: Request) -> Response:
+    if denied := _app_token(server, req):
+        return denied
+    found = list(server.destinations.values())
+    return Response(200, {"destinations": found, "total": len(found), "limit": int(req.query.get("limit", 20)),
+                          "href": req.handler.path})
+
+
+DESTINATION_FIELDS = {"name": None, "status": None, "deliveryConfig": {"endpoint": None, "verificationToken": None}}
+
+
+def _destination_post(server, req: Request) -> Response:
+    if denied := _app_token(server, req):
+        return denied
+    body = req.json()
+    if invalid := _notification_invalid(req, body, DESTINATION_FIELDS, ("name", "deliveryConfig")):
+        return invalid
+    config = body["deliveryConfig"]
+    if not config.get("endpoint", "").startswith("https://") or not 32 <= len(config.get("verificationToken", "")) <= 80:
+        return _error(400, 195020, "Invalid endpoint or verification token (32 to 80 characters).",
+                      domain="API_NOTIFICATION")
+    with server.lock:
+        if any(d["deliveryConfig"]["endpoint"] == config["endpoint"] for d in server.destinations.values()):
+            return _error(409, 195025, "Destination with this endpoint already exists.", domain="API_NOTIFICATION")
+        destination_id = str(uuid.uuid4())
+        server.destinations[destination_id] = {"destinationId": destination_id, **body}
+    return Response(201, b"", {"Location": f"{server.url}/commerce/notification/v1/destination/{destination_id}"})
+
+
+def _subscriptions(server, req: Request) -> Response:
+    if denied := _user_token(server, req):
+        return denied
+    found = list(server.subscriptions.values())  # this server has one seller: all are theirs
+    return Response(200, {"subscriptions": found, "total": len(found), "limit": int(req.query.get("limit", 20)),
+                          "href": req.handler.path})
+
+
+SUBSCRIPTION_FIELDS = {"topicId": None, "status": None, "destinationId": None,
+                       "payload": {"format": None, "schemaVersion": None, "deliveryProtocol": None}}
+
+
+def _subscription_post(server, req: Request) -> Response:
+    if denied := _user_token(server, req):
+        return denied
+    body = req.json()
+    if invalid := _notification_invalid(req, body, SUBSCRIPTION_FIELDS, ("topicId", "destinationId", "payload")):
+        return invalid
+    payload = body["payload"]
+    if payload.get("format") != "JSON" or payload.get("deliveryProtocol") != "HTTPS" or not payload.get("schemaVersion"):
+        return _error(400, 195010, "Invalid payload (format JSON, deliveryProtocol HTTPS, schemaVersion).",
+                      domain="API_NOTIFICATION")
+    if body["destinationId"] not in server.destinations:
+        return _error(404, 195022, "Destination Not Found.", domain="API_NOTIFICATION")
+    with server.lock:
+        if any(s["topicId"] == body["topicId"] for s in server.subscriptions.values()):
+            return _error(409, 195006, "Subscription already exists.", domain="API_NOTIFICATION")
+        subscription_id = str(uuid.uuid4())
+        server.subscriptions[subscription_id] = {"subscriptionId": subscription_id, **body}
+    return Response(201, b"", {"Location": f"{server.url}/commerce/notification/v1/subscription/{subscription_id}"})
 
 
 def notification_payload(topic: str, data: dict) -> bytes:

@@ -104,3 +104,19 @@ def test_the_token_can_be_typed_at_the_prompt(owner, app_keys, test_env):
     assert done.returncode == 0, done.stderr
     assert "ebay connected" in done.stdout and app_keys.refresh_token not in done.stdout + done.stderr
     assert account_secrets(MarketplaceAccount.objects.get(owner=owner))["refresh_token"] == app_keys.refresh_token
+
+
+@pytest.mark.django_db
+def test_a_seller_connected_by_the_command_is_subscribed_to_order_notifications(tmp_path, owner, app_keys, settings):
+    settings.EBAY_NOTIFICATION_ENDPOINT = "https://boomer.example.com/ebay/notifications/"
+    settings.EBAY_VERIFICATION_TOKEN = "boomer-verification-token-0123456789-abcdef"
+    call_command("ebay_notifications_setup", stdout=io.StringIO())
+    path = tmp_path / "ebay.secrets"
+    path.write_text(json.dumps({"refresh_token": app_keys.refresh_token}))
+
+    for _ in range(2):
+        _, err = run("ebay", "--user", owner.username, "--no-input", "--secrets-file", str(path),
+                     "--set", "postal_code=10001", "--set", "country=us")
+        assert err == ""
+
+    assert [s["topicId"] for s in app_keys.subscriptions.values()] == ["ORDER_CONFIRMATION"]
