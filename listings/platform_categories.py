@@ -18,6 +18,14 @@ def category_choices(platform: str) -> list[str]:
     return [c.path for c in categories.platform_categories(platform)]
 
 
+def category_hint(platform: str, product: Product) -> str:
+    """What the reviewer can choose from: the categories BOOMER's could be first, then the rest."""
+    likely = [c.path for c in categories.category_candidates(platform, product.category or "")]
+    if not likely:
+        return f"choose one of {', '.join(category_choices(platform))}"
+    return f"choose one of {', '.join(likely)} (or another of its {len(category_choices(platform))} categories)"
+
+
 def category_fill(*, product: Product, platform: str, current: dict | None) -> dict:
     """The draft's platform_fields with BOOMER's category mapped (a reviewer's choice kept)."""
     current = dict(current or {})

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from listings.ebay_fields import catalog_available, catalog_kwargs
 from listings.models import ListingDraft
-from listings.platform_categories import category_choices
+from listings.platform_categories import category_hint
 from marketplaces import ebay_catalog, ebay_rules
 from marketplaces.adapters import facebook as facebook_adapter
 from marketplaces.adapters import mercari as mercari_adapter
@@ -57,12 +57,11 @@ def _common(product: Product, draft: ListingDraft | None, price, label: str, tit
     return problems
 
 
-def _category(draft: ListingDraft | None, platform: str) -> list[Problem]:
+def _category(product: Product, draft: ListingDraft | None, platform: str) -> list[Problem]:
     """Facebook's and Mercari's category, mapped from BOOMER's or picked by the reviewer."""
     if (((draft.platform_fields if draft else None) or {}).get("category") or {}).get("path"):
         return []
-    return [Problem("category", f"{platform.capitalize()} needs a category: choose one of "
-                                f"{', '.join(category_choices(platform))}")]
+    return [Problem("category", f"{platform.capitalize()} needs a category: {category_hint(platform, product)}")]
 
 
 def _facebook(product, draft, price, credentials) -> list[Problem]:
@@ -70,7 +69,7 @@ def _facebook(product, draft, price, credentials) -> list[Problem]:
     if facebook_adapter.CONDITIONS.get(_grade(product)) is None:
         problems.append(Problem("condition", "Facebook needs a condition: grade the item (New, Like new, Good, "
                                              "Fair or Poor)"))
-    problems += _category(draft, "facebook")
+    problems += _category(product, draft, "facebook")
     if not product.images.exists():
         problems.append(Problem("photos", "Facebook needs at least one photo"))
     return problems
@@ -90,7 +89,7 @@ def _mercari(product, draft, price, credentials) -> list[Problem]:
     if mercari_adapter.CONDITIONS.get(_grade(product)) is None:
         problems.append(Problem("condition", "Mercari needs a condition: grade the item (New, Like new, Good, "
                                              "Fair or Poor)"))
-    problems += _category(draft, "mercari")
+    problems += _category(product, draft, "mercari")
     formats = [image.format.lower() for image in product.images.all()]
     if not any(f in MERCARI_FORMATS for f in formats):
         problems.append(Problem("photos", "Mercari needs at least one JPEG or PNG photo"))
@@ -111,8 +110,12 @@ def _ebay(product, draft, price, credentials) -> list[Problem]:
         return [p for p in rules(aspects=[], allowed_conditions=[], category_is_leaf=True) if p.field in EBAY_BASIC]
 
     if not fields:
-        # A draft written before BOOMER read eBay's rules: it goes into the account's category as before.
-        return basic()
+        # A draft written before BOOMER read eBay's rules (the approval fills it first when eBay's catalog
+        # can be read): it goes into the account's category as before, if the account names one.
+        if (credentials or {}).get("category_id"):
+            return basic()
+        return [Problem("category", "The eBay category is unknown (this draft was written before BOOMER read "
+                                    "eBay's categories): pick a suggestion or type a category id"), *basic()]
     category = fields.get("category") or {}
     if not category.get("id"):
         reason = category.get("error") or "BOOMER could not find one"
@@ -120,8 +123,11 @@ def _ebay(product, draft, price, credentials) -> list[Problem]:
                                     "category id"), *basic()]
     if not catalog_available(credentials):
         return [Problem("category", "eBay's catalog cannot be read without the app keys (EBAY_CLIENT_ID)"), *basic()]
+    # Whether it is a leaf was learnt when it was chosen (eBay suggests only leaves; a typed id was read).
+    is_leaf = category.get("leaf", True) is not False
+    if not is_leaf:
+        return rules(aspects=[], allowed_conditions=[], category_is_leaf=False)
     try:
-        _path, is_leaf = ebay_catalog.category_path(category["id"], **catalog_kwargs(credentials))
         aspects = ebay_catalog.item_aspects(category["id"], **catalog_kwargs(credentials))
         allowed = ebay_catalog.allowed_conditions(category["id"], **catalog_kwargs(credentials))
     except AdapterError as exc:
@@ -175,3 +181,23 @@ def draft_preflight_store(*, draft: ListingDraft, credentials: dict | None | boo
         "problems": [asdict(p) for p in problems]}}
     ListingDraft.objects.filter(pk=draft.pk).update(platform_fields=draft.platform_fields)
     return problems
+
+
+ACCOUNT_FIELDS = ("account", "policies", "location", "package")
+
+
+def draft_preflight_now(*, draft: ListingDraft) -> dict:
+    """The draft's stored preflight with the seller's side read afresh: the account's policies,
+    location and package need change when the seller reconnects or picks policies, not when the
+    draft does. A draft never checked (no account then, connected now) is checked in full."""
+    stored = (draft.platform_fields or {}).get("preflight") or {}
+    credentials = account_credentials(owner=draft.product.owner, platform=draft.platform)
+    if credentials is not None and not stored.get("checked"):
+        draft_preflight_store(draft=draft, credentials=credentials)
+        return draft.platform_fields["preflight"]
+    if draft.platform != "ebay" or credentials is None:
+        return stored
+    fields = {k: v for k, v in (draft.platform_fields or {}).items() if k != "preflight"}
+    problems = [p for p in stored.get("problems") or [] if p.get("field") not in ACCOUNT_FIELDS]
+    problems += [asdict(p) for p in ebay_rules.account_problems(credentials, fields)]
+    return {**stored, "problems": problems}

@@ -103,12 +103,23 @@ def platform_categories(platform: str) -> tuple[PlatformCategory, ...]:
     return VOCABULARIES.get(platform, ())
 
 
+def _head(category: str) -> str | None:
+    """The head noun: the last word of the last segment ("Clothing > Dress Shoes" → shoe)."""
+    segments = [s for s in (category or "").split(">") if words(s)]
+    return words(segments[-1])[-1] if segments else None
+
+
+def category_candidates(platform: str, category: str) -> list[PlatformCategory]:
+    """The categories BOOMER's could be, for the reviewer to pick from ("Jeans" → Women's, Men's)."""
+    head = _head(category)
+    return [c for c in platform_categories(platform) if head and any(head in words(p) for p in c.phrases)]
+
+
 def category_map(platform: str, category: str) -> PlatformCategory | None:
     """`platform`'s category for BOOMER's `category`, or None when the table has no single answer."""
-    segments = [s for s in (category or "").split(">") if words(s)]
-    if not segments:
+    head = _head(category)
+    if head is None:
         return None
-    head = words(segments[-1])[-1]
     given = set(words(category))
     best, score = [], 0
     for candidate in platform_categories(platform):
