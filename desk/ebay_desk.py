@@ -13,10 +13,11 @@ from django.utils.html import format_html, format_html_join
 
 from listings.ebay_fields import catalog_kwargs
 from listings.models import ListingDraft
-from listings.preflight import account_credentials
+from listings.preflight import account_credentials, draft_preflight_now
 from listings.services import (
     PACKAGE_FIELDS,
     ApprovalError,
+    draft_conditions_set,
     draft_ebay_category_set,
     draft_item_specifics_set,
     draft_package_set,
@@ -50,10 +51,22 @@ def ebay_aspects(draft: ListingDraft) -> tuple[list, str]:
     return [a for a in aspects if a.required or a.recommended], ""
 
 
+def ebay_conditions(draft: ListingDraft) -> list[str]:
+    """The conditions the chosen category allows ([] when unknown or unreadable: the preflight says why)."""
+    category = (draft.platform_fields or {}).get("category") or {}
+    if not category.get("id") or category.get("leaf") is False:
+        return []
+    credentials = account_credentials(owner=draft.product.owner, platform="ebay")
+    try:
+        return ebay_catalog.allowed_conditions(category["id"], **catalog_kwargs(credentials))
+    except AdapterError:
+        return []
+
+
 def preflight_panel(product: Product) -> str:
     rows = []
     for draft in product.drafts.all():
-        check = (draft.platform_fields or {}).get("preflight") or {}
+        check = draft_preflight_now(draft=draft)  # the seller's side (policies, location) as it is now
         if not check.get("checked"):
             verdict = format_html("<i>not checked: no {} account connected</i>", platform_label(draft.platform))
         elif check.get("problems"):
@@ -97,6 +110,10 @@ def ebay_panel(product: Product) -> str:
              ("Other suggestions", ", ".join(f"{s['path']} ({s['id']})" for s in category.get("suggestions") or []
                                              if s.get("id") != category.get("id")) or "—"),
              ("Item specifics", specifics),
+             *([("Your values the category does not take (dropped)",
+                 format_html("<ul class='boomer-dropped'>{}</ul>", format_html_join(
+                     "", "<li>{}</li>", ((text,) for text in fields["aspects_dropped"]))))]
+               if fields.get("aspects_dropped") else []),
              ("Condition as eBay shows it", condition_shown(fields.get("condition")) or
               format_html("<span class='boomer-missing'>{}</span>", "none the category allows for this grade")),
              ("Condition description", fields.get("condition_description") or "—"),
@@ -113,7 +130,8 @@ class EbayFieldsForm(forms.Form):
     """The category (a suggestion or a typed id) and one field per required/recommended aspect:
     a select of eBay's values for a SELECTION_ONLY aspect, free text otherwise."""
 
-    def __init__(self, *args, draft: ListingDraft, aspects: list, calculated_shipping: bool = False, **kwargs):
+    def __init__(self, *args, draft: ListingDraft, aspects: list, calculated_shipping: bool = False,
+                 conditions: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         fields = draft.platform_fields or {}
         category = fields.get("category") or {}
@@ -124,6 +142,13 @@ class EbayFieldsForm(forms.Form):
                                                     initial=category.get("id") or OTHER, required=True)
         self.fields["category_id"] = forms.CharField(required=False, label="Category id",
                                                      help_text="Used when “another category id” is chosen.")
+        if conditions:  # the category's allowed conditions, as eBay shows them
+            self.fields["condition"] = forms.ChoiceField(
+                label="Condition as eBay shows it", required=False,
+                initial=(fields.get("condition") or {}).get("enum", ""),
+                choices=[("", "— choose one —"), *((c, f"{ebay_rules.condition_label(c)} "
+                                                       f"({ebay_rules.CONDITION_IDS.get(c, '?')})")
+                                                   for c in conditions)])
         self.aspect_names = {}
         values = fields.get("aspects") or {}
         for n, aspect in enumerate(aspects):
@@ -155,8 +180,12 @@ class EbayFieldsForm(forms.Form):
         return (data.get("category_id") or "").strip() if data["category"] == OTHER else data["category"]
 
     def specifics(self) -> dict[str, str]:
-        return {name: self.cleaned_data[key] for key, name in self.aspect_names.items()
-                if key in self.changed_data and self.cleaned_data.get(key)}
+        """The aspects the reviewer changed; "—" or an emptied field ("") clears an optional one."""
+        return {name: self.cleaned_data.get(key) or "" for key, name in self.aspect_names.items()
+                if key in self.changed_data}
+
+    def condition(self) -> str:
+        return self.cleaned_data.get("condition") or "" if "condition" in self.changed_data else ""
 
 
 def ebay_edit_view(model_admin, request, pk):
@@ -167,7 +196,7 @@ def ebay_edit_view(model_admin, request, pk):
         return redirect(reverse("admin:products_product_change", args=[pk]))
     aspects, error = ebay_aspects(draft)
     credentials = account_credentials(owner=product.owner, platform="ebay") or {}
-    form = EbayFieldsForm(request.POST or None, draft=draft, aspects=aspects,
+    form = EbayFieldsForm(request.POST or None, draft=draft, aspects=aspects, conditions=ebay_conditions(draft),
                           calculated_shipping=bool(credentials.get("calculated_shipping")))
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,11 +205,14 @@ def ebay_edit_view(model_admin, request, pk):
                 raise ApprovalError("type the eBay category id")
             if chosen != ((draft.platform_fields or {}).get("category") or {}).get("id"):
                 draft_ebay_category_set(product_id=product.pk, category_id=chosen)
-                model_admin.message_user(request, "eBay category changed: check the item specifics it asks for.",
-                                         messages.SUCCESS)
+                dropped = (ListingDraft.objects.get(pk=draft.pk).platform_fields or {}).get("aspects_dropped")
+                model_admin.message_user(request, "eBay category changed: check the item specifics it asks for."
+                                         + (f" Dropped: {'; '.join(dropped)}." if dropped else ""), messages.SUCCESS)
             else:
                 if form.specifics():
                     draft_item_specifics_set(product_id=product.pk, specifics={"ebay": form.specifics()})
+                if form.condition():
+                    draft_conditions_set(product_id=product.pk, conditions={"ebay": form.condition()})
                 if form.package() is not None:
                     draft_package_set(product_id=product.pk, package=form.package())
                 model_admin.message_user(request, "eBay item specifics saved.", messages.SUCCESS)

@@ -123,17 +123,28 @@ def ebay_fields_fill(*, product: Product, current: dict | None = None, credentia
         except AdapterError as exc:
             log.warning("product %s: eBay's aspects for %s could not be read: %s", product.pk, category_id, exc.message)
             fields["category"] = {**fields["category"], "error": f"eBay's catalog could not be read: {exc.message}"}
-    if aspects:  # a value the reviewer gave for another category's aspect does not carry over
-        known = {aspect.name for aspect in aspects}
-        reviewer_aspects = {name: values for name, values in reviewer_aspects.items() if name in known}
+    reviewer_cleared = [name for name in current.get("aspects_by_reviewer") or [] if name not in reviewer_aspects]
+    dropped = []
+    if aspects:  # the reviewer's values are checked again against this category's aspects
+        reviewer_aspects, dropped = _reviewer_values_kept(aspects, reviewer_aspects)
+        reviewer_cleared = [name for name in reviewer_cleared if name in {aspect.name for aspect in aspects}]
     facts = product_facts(product)
     filled, _unfilled = ebay_rules.fill_aspects(aspects, facts) if aspects else ({}, [])
+    filled = {name: values for name, values in filled.items() if name not in reviewer_cleared}
     fields["aspects"] = {**filled, **reviewer_aspects}
-    if reviewer_aspects:
-        fields["aspects_by_reviewer"] = sorted(reviewer_aspects)
-    enum = ebay_rules.nearest_condition(grade, allowed) if grade and allowed else None
+    if reviewer_aspects or reviewer_cleared:
+        fields["aspects_by_reviewer"] = sorted({*reviewer_aspects, *reviewer_cleared})
+    if dropped:
+        fields["aspects_dropped"] = dropped
+    chosen = current.get("condition") or {}
+    if chosen.get("chosen_by") == "reviewer" and (not allowed or chosen.get("enum") in allowed):
+        enum = chosen["enum"]  # the reviewer's, while the category allows it
+    else:
+        enum = ebay_rules.nearest_condition(grade, allowed) if grade and allowed else None
     if enum:
-        fields["condition"] = {"enum": enum, "id": ebay_rules.CONDITION_IDS.get(enum, "")}
+        fields["condition"] = {"enum": enum, "id": ebay_rules.CONDITION_IDS.get(enum, ""),
+                               **({"chosen_by": "reviewer"} if enum == chosen.get("enum") and
+                                  chosen.get("chosen_by") == "reviewer" else {})}
         fields["condition_description"] = ebay_rules.condition_description(defects, enum) if defects else ""
     fields["identifiers"] = ebay_rules.identifiers(product.barcode or "", product.brand or "", facts.get("mpn", ""))
     if "package" in current:  # the reviewer's, asked for calculated shipping
@@ -141,12 +152,39 @@ def ebay_fields_fill(*, product: Product, current: dict | None = None, credentia
     return fields
 
 
+def _reviewer_values_kept(aspects: list, values: dict[str, list[str]]) -> tuple[dict[str, list[str]], list[str]]:
+    """The reviewer's aspect values this category takes (in eBay's spelling), and, in words, the
+    ones it does not (an aspect it has not, a value not among its choices, too long)."""
+    by_name = {aspect.name: aspect for aspect in aspects}
+    kept, dropped = {}, []
+    for name, given in values.items():
+        aspect = by_name.get(name)
+        if aspect is None:
+            dropped.append(f"{name}: this category has no such item specific")
+            continue
+        taken = ebay_rules.aspect_values(aspect, given)
+        if taken:
+            kept[name] = taken
+        refused = [value for value in given if not ebay_rules.aspect_values(aspect, [value])]
+        if refused:
+            dropped.append(f"{name}: “{', '.join(refused)}” is not a value this category takes")
+        elif len(taken) < len(given):
+            dropped.append(f"{name}: this category takes one value; “{taken[0]}” was kept")
+    return kept, dropped
+
+
 def ebay_category_choose(*, product: Product, current: dict, category_id: str, credentials: dict | None) -> dict:
-    """The reviewer's category: its path read again from eBay (AdapterError when eBay does not know
-    it), the specifics refilled for it; the reviewer's own aspect values carried over."""
+    """The reviewer's category, the specifics refilled for it; the reviewer's own aspect values
+    carried over where the new category takes them. A suggestion's path is the one eBay gave with
+    it (suggestions are leaves); a typed id's is read from eBay (AdapterError when eBay does not
+    know it)."""
     category_id = str(category_id).strip()
-    path, is_leaf = ebay_catalog.category_path(category_id, **catalog_kwargs(credentials))
     suggestions = (current.get("category") or {}).get("suggestions") or []
+    suggested = next((s for s in suggestions if s.get("id") == category_id), None)
+    if suggested is not None:
+        path, is_leaf = suggested.get("path", ""), True
+    else:
+        path, is_leaf = ebay_catalog.category_path(category_id, **catalog_kwargs(credentials))
     chosen = {"id": category_id, "path": path, "chosen_by": "reviewer", "suggestions": suggestions,
               **({} if is_leaf else {"leaf": False, "error": "not a leaf category: eBay lists only in the most "
                                                              "specific categories, choose one below it"})}
@@ -154,10 +192,25 @@ def ebay_category_choose(*, product: Product, current: dict, category_id: str, c
 
 
 def ebay_aspects_set(*, current: dict, values: dict[str, list[str]]) -> dict:
-    """The reviewer's aspect values (already validated) over what BOOMER filled."""
+    """The reviewer's aspect values (already validated) over what BOOMER filled; an empty list
+    clears the aspect (and BOOMER does not fill it again)."""
     aspects = {**(current.get("aspects") or {}), **values}
     by_reviewer = sorted({*(current.get("aspects_by_reviewer") or []), *values})
-    return {**current, "aspects": {k: v for k, v in aspects.items() if v}, "aspects_by_reviewer": by_reviewer}
+    kept = {k: v for k, v in current.items() if k != "aspects_dropped"}
+    return {**kept, "aspects": {k: v for k, v in aspects.items() if v}, "aspects_by_reviewer": by_reviewer}
+
+
+def ebay_condition_set(*, product: Product, current: dict, condition: str, allowed: list[str]) -> dict:
+    """The reviewer's condition (a ConditionEnum value the category allows). Raises ValueError
+    naming the allowed ones, as eBay shows them."""
+    _grade, defects = _grade_and_defects(product)
+    wanted = str(condition or "").strip().upper()
+    if wanted not in allowed:
+        shown = ", ".join(f"{ebay_rules.condition_label(c)} ({c})" for c in allowed) or "none could be read"
+        raise ValueError(f"{condition!r} is not a condition this eBay category allows: choose one of {shown}")
+    return {**current, "condition": {"enum": wanted, "id": ebay_rules.CONDITION_IDS.get(wanted, ""),
+                                     "chosen_by": "reviewer"},
+            "condition_description": ebay_rules.condition_description(defects, wanted) if defects else ""}
 
 
 def ebay_specifics_validate(*, aspects: list, values: dict) -> dict[str, list[str]]:
@@ -175,8 +228,11 @@ def ebay_specifics_validate(*, aspects: list, values: dict) -> dict[str, list[st
             raise ValueError(f"{aspect.name}: give a text value or a list of them")
         given = [given] if isinstance(given, str) else given
         given = [str(v).strip() for v in given if str(v).strip()]
-        if not given:
-            raise ValueError(f"{aspect.name}: give a value")
+        if not given:  # an empty value clears an optional aspect
+            if aspect.required:
+                raise ValueError(f"eBay needs {aspect.name} for this category: give a value")
+            cleaned[aspect.name] = []
+            continue
         if len(given) > 1 and not aspect.multi:
             raise ValueError(f"{aspect.name} takes one value, not {len(given)}")
         spelled = []
