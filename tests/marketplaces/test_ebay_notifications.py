@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from marketplaces import ebay_notifications
 from marketplaces.ebay_account import Address
 from marketplaces.ebay_setup import ebay_account_connect
 from marketplaces.models import MarketplaceAccount
@@ -117,3 +119,37 @@ def test_when_ebays_key_cannot_be_read_ebay_is_asked_to_retry(client, endpoint):
     response = post(client, endpoint, body, signature)
 
     assert response.status_code == 503 and "retry" in response.json()["detail"]
+
+
+@pytest.fixture
+def forger():
+    """Another address than the test client's (eBay's): its refused key ids are its own."""
+    address = "203.0.113.66"
+    ebay_notifications.key_refusals_forget(address)
+    yield address
+    ebay_notifications.key_refusals_forget(address)
+
+
+def test_forged_messages_with_made_up_key_ids_cost_only_a_few_key_requests(client, endpoint, forger):
+    account = connected("seller", endpoint, "ma8vp1jySJC")
+    body = deletion(endpoint, "ma8vp1jySJC")
+    statuses = []
+    for _ in range(20):
+        signature = endpoint.sign_notification(body, kid=str(uuid.uuid4()), key=ec.generate_private_key(ec.SECP256R1()))
+        statuses.append(client.post(URL, data=body, content_type="application/json", HTTP_X_EBAY_SIGNATURE=signature,
+                                    REMOTE_ADDR=forger).status_code)
+
+    assert endpoint.count("GET", r"/commerce/notification/v1/public_key/") <= 3
+    assert set(statuses) == {412, 429} and statuses[-1] == 429
+    assert MarketplaceAccount.objects.filter(pk=account.pk).exists()
+    # eBay itself, from its own address, is still heard (its key id is asked about once)
+    assert post(client, endpoint, body, endpoint.sign_notification(body)).status_code == 204
+    assert not MarketplaceAccount.objects.filter(pk=account.pk).exists()
+
+
+def test_a_key_id_ebay_refused_is_not_asked_about_again(client, endpoint):
+    kid = str(uuid.uuid4())
+    body = deletion(endpoint, "ma8vp1jySJC")
+    for _ in range(3):
+        assert post(client, endpoint, body, endpoint.sign_notification(body, kid=kid)).status_code == 412
+    assert endpoint.count("GET", rf"/commerce/notification/v1/public_key/{kid}") == 1
