@@ -180,9 +180,10 @@ class EbayFieldsForm(forms.Form):
         return (data.get("category_id") or "").strip() if data["category"] == OTHER else data["category"]
 
     def specifics(self) -> dict[str, str]:
-        """The aspects the reviewer changed; "—" or an emptied field ("") clears an optional one."""
+        """The aspects the reviewer changed; "—" or an emptied field ("") clears an optional one (a field
+        not posted at all is left as it is)."""
         return {name: self.cleaned_data.get(key) or "" for key, name in self.aspect_names.items()
-                if key in self.changed_data}
+                if key in self.changed_data and key in self.data}
 
     def condition(self) -> str:
         return self.cleaned_data.get("condition") or "" if "condition" in self.changed_data else ""
