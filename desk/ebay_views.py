@@ -125,7 +125,8 @@ def ebay_notifications_receive(request):
 def sale_reported(refs: ebay_notifications.SaleRefs) -> None:
     """Items named → their live copies checked; else the order read in a task; else the seller's
     account synced once; nothing to go on → recorded as unmatched."""
-    owners = ebay_owner_ids(user_id=refs.seller_user_id) if refs.seller_user_id else None
+    # a seller BOOMER does not know by that id (connected before ids were kept): not a filter
+    owners = (ebay_owner_ids(user_id=refs.seller_user_id) if refs.seller_user_id else None) or None
     if refs.skus or refs.item_ids:
         platform_sale_reported(platform="ebay", skus=refs.skus, external_ids=refs.item_ids, owner_ids=owners)
     elif refs.order_id:

@@ -199,14 +199,18 @@ def deleted_user_id(message: Message) -> str:
 
 
 def sale_refs(message: Message) -> SaleRefs:
+    """ORDER_CONFIRMATION (schema 1.0) as eBay sends it: data.user {userId, username} and
+    data.order {orderId, orderLineItems: [{orderLineItemId, listingId, quantity}]}, the listingId
+    being the item id BOOMER keeps as the eBay copy's external id. A flat data {orderId,
+    lineItems: [{sku, legacyItemId}]} (the Fulfillment API's own names) is read the same way."""
     data = message.data
-    lines = [line for line in data.get("lineItems") or [] if isinstance(line, dict)] or [data]
+    order = data.get("order") if isinstance(data.get("order"), dict) else data
+    user = data.get("user") if isinstance(data.get("user"), dict) else {}
+    lines = [line for line in (order.get("orderLineItems") or order.get("lineItems") or []) if isinstance(line, dict)]
     skus = tuple(str(line["sku"]) for line in lines if line.get("sku"))
-    item_ids = tuple(str(line.get("legacyItemId") or line.get("itemId")) for line in lines
-                     if line.get("legacyItemId") or line.get("itemId"))
-    seller = data.get("seller") if isinstance(data.get("seller"), dict) else {}
-    seller_id = data.get("sellerUserId") or data.get("sellerId") or seller.get("userId") or ""
-    return SaleRefs(str(data.get("orderId") or ""), skus, item_ids, str(seller_id))
+    item_ids = tuple(str(line.get("listingId") or line.get("legacyItemId")) for line in lines
+                     if line.get("listingId") or line.get("legacyItemId"))
+    return SaleRefs(str(order.get("orderId") or ""), skus, item_ids, str(user.get("userId") or ""))
 
 
 def _line_refs(lines: list) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -95,6 +95,7 @@ def install_account_routes(server) -> None:
     server.route("GET", r"/commerce/notification/v1/subscription", lambda req: _subscriptions(server, req))
     server.route("POST", r"/commerce/notification/v1/subscription", lambda req: _subscription_post(server, req))
     server.notification = lambda topic, data: notification_payload(topic, data)
+    server.order_confirmation = lambda order, **kw: order_confirmation(server, order, **kw)
     server.sign_notification = lambda body, **kw: sign(server, body, **kw)
 
 
@@ -315,6 +316,16 @@ def _subscription_post(server, req: Request) -> Response:
         subscription_id = str(uuid.uuid4())
         server.subscriptions[subscription_id] = {"subscriptionId": subscription_id, **body}
     return Response(201, b"", {"Location": f"{server.url}/commerce/notification/v1/subscription/{subscription_id}"})
+
+
+def order_confirmation(server, order: dict, *, lines: bool = True) -> dict:
+    """ORDER_CONFIRMATION's data (schema 1.0) for one of the server's orders, as eBay sends it:
+    the seller, the order id and each line's id, listing id and quantity (no SKU, no price)."""
+    data = {"orderId": order["orderId"]}
+    if lines:
+        data["orderLineItems"] = [{"orderLineItemId": line["lineItemId"], "listingId": line["legacyItemId"],
+                                   "quantity": line["quantity"]} for line in order["lineItems"]]
+    return {"user": dict(server.ebay_user), "order": data}
 
 
 def notification_payload(topic: str, data: dict) -> bytes:

@@ -22,6 +22,15 @@ ENDPOINT = "https://boomer.example.com/ebay/notifications/"
 TOKEN = "boomer-verification-token-0123456789-abcdef"
 
 
+@pytest.fixture(autouse=True)
+def refusals_forgotten():
+    """Key ids eBay refused count against the sender's address (the test client's 127.0.0.1) for
+    minutes: none of this module's counts reach another test."""
+    ebay_notifications.key_refusals_forget("127.0.0.1")
+    yield
+    ebay_notifications.key_refusals_forget("127.0.0.1")
+
+
 @pytest.fixture
 def endpoint(settings, ebay_server):
     settings.EBAY_CLIENT_ID, settings.EBAY_CLIENT_SECRET = ebay_server.client_id, ebay_server.client_secret

@@ -67,13 +67,11 @@ def order_reads(ebay) -> int:
 
 def test_an_order_notification_ends_the_other_copies(client, connected_seller, reviewer, servers, ebay_endpoint):
     product = live_everywhere(connected_seller, reviewer)
-    ebay = listing(product, "ebay")
     servers.ebay.add_order(product.sku, price="99.50")
-    order = servers.ebay.orders[-1]
+    data = servers.ebay.order_confirmation(servers.ebay.orders[-1])
+    assert data["order"]["orderLineItems"][0]["listingId"] == listing(product, "ebay").external_id
 
-    response = notify(client, servers.ebay, "ORDER_CONFIRMATION", {
-        "orderId": order["orderId"],
-        "lineItems": [{"lineItemId": order["lineItems"][0]["lineItemId"], "legacyItemId": ebay.external_id}]})
+    response = notify(client, servers.ebay, "ORDER_CONFIRMATION", data)
 
     assert response.status_code == 204
     sold_and_settled(product, price="99.50")
@@ -83,11 +81,15 @@ def test_an_order_notification_ends_the_other_copies(client, connected_seller, r
 
 def test_a_notification_carrying_only_the_order_id_reads_the_order_and_ends_the_other_copies(
         client, connected_seller, reviewer, servers, ebay_endpoint):
-    """eBay's ORDER_CONFIRMATION names the order; its items come from getOrder, read by the worker."""
+    """The seller and the order, no lines: the items come from getOrder, read by the worker with
+    the account of the eBay user the message names."""
+    MarketplaceAccount.objects.filter(owner=connected_seller, platform="ebay").update(
+        external_user_id=servers.ebay.ebay_user["userId"])
     product = live_everywhere(connected_seller, reviewer)
     servers.ebay.add_order(product.sku, price="64.00")
 
-    response = notify(client, servers.ebay, "ORDER_CONFIRMATION", {"orderId": servers.ebay.orders[-1]["orderId"]})
+    response = notify(client, servers.ebay, "ORDER_CONFIRMATION",
+                      servers.ebay.order_confirmation(servers.ebay.orders[-1], lines=False))
 
     assert response.status_code == 204
     sold_and_settled(product, price="64.00")
@@ -95,7 +97,7 @@ def test_a_notification_carrying_only_the_order_id_reads_the_order_and_ends_the_
 
 
 def test_an_order_no_connected_account_owns_is_recorded_not_dropped(client, connected_seller, servers, ebay_endpoint):
-    response = notify(client, servers.ebay, "ORDER_CONFIRMATION", {"orderId": "27-00000-99999"})
+    response = notify(client, servers.ebay, "ORDER_CONFIRMATION", {"order": {"orderId": "27-00000-99999"}})
 
     assert response.status_code == 204
     event = wait_for(lambda: AnalyticsEvent.objects.filter(event_type="sale_report.unmatched").first(), timeout=30,
@@ -110,7 +112,8 @@ def test_a_notification_naming_only_the_seller_syncs_that_sellers_account_once(
     servers.ebay.add_order(product.sku, price="80.00")
     before = order_reads(servers.ebay)
 
-    response = notify(client, servers.ebay, "ORDER_CONFIRMATION", {"sellerId": "ma8vp1jySJC"})
+    response = notify(client, servers.ebay, "ORDER_CONFIRMATION",
+                      {"user": {"userId": "ma8vp1jySJC", "username": "boomer_seller_1"}})
 
     assert response.status_code == 204
     sold_and_settled(product)
