@@ -114,8 +114,11 @@ def ebay_panel(product: Product) -> str:
                  format_html("<ul class='boomer-dropped'>{}</ul>", format_html_join(
                      "", "<li>{}</li>", ((text,) for text in fields["aspects_dropped"]))))]
                if fields.get("aspects_dropped") else []),
-             ("Condition as eBay shows it", condition_shown(fields.get("condition")) or
-              format_html("<span class='boomer-missing'>{}</span>", "none the category allows for this grade")),
+             ("Condition as eBay shows it", (condition_shown(fields.get("condition")) +
+                                             (" — chosen by the reviewer" if (fields.get("condition") or {}).get(
+                                                 "chosen_by") == "reviewer" else "")) or
+              format_html("<span class='boomer-missing'>{}</span>", "none the category allows for this grade: "
+                                                                    "choose one on the eBay page")),
              ("Condition description", fields.get("condition_description") or "—"),
              ("Identifiers", identifiers),
              ("Package", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (fields.get("package") or {}).items())

@@ -201,6 +201,8 @@ def test_when_no_allowed_condition_is_near_the_grade_the_reviewer_picks_one_on_t
     client.post(page, {**as_shown(shown), "condition": "NEW_OTHER"})
     assert ebay_fields(product)["condition"] == {"enum": "NEW_OTHER", "id": "1500", "chosen_by": "reviewer"}
     assert problems(product) == []
+    item_page = client.get(reverse("admin:products_product_change", args=[product.pk])).content.decode()
+    assert "Open box (1500) — chosen by the reviewer" in item_page
 
     wrong = api(reviewer).post(f"/api/products/{product.pk}/approve/",
                                {"platforms": ["ebay"], "conditions": {"ebay": "USED_GOOD"}}, format="json")
