@@ -24,7 +24,9 @@ The items are generated in turn from five kinds in four of eBay's leaf categorie
 and without a known Type, a blender, jeans, a paperback) and five grades; their eBay drafts are
 filled as the describe step does (`draft_ebay_fields_fill`: suggested category, item specifics,
 nearest allowed condition, identifiers). When the preflight refuses an approval, the simulated
-reviewer supplies what it names (`draft_item_specifics_set`) and approves again. Reported per
+reviewer supplies what it names (`draft_item_specifics_set`; for the jeans, Mercari's Men > Jeans with
+`draft_categories_set`: the Facebook and Mercari drafts' categories are mapped from BOOMER's as the
+describe step does) and approves again. Reported per
 phase: the share of eBay listings live on their first publish attempt (target ≥ 95 %), the
 approvals the preflight sent back first and what it named.
 Two phases:
@@ -61,8 +63,10 @@ from boomer_site.celery import app  # noqa: E402
 from boomer_site.models import AnalyticsEvent  # noqa: E402
 from boomer_site.workers import worker_spawn, worker_stop  # noqa: E402
 from listings.models import Listing, ListingDraft, ListingStatus  # noqa: E402
+from listings.platform_categories import draft_category_fill  # noqa: E402
 from listings.services import (  # noqa: E402
     PreflightRefused,
+    draft_categories_set,
     draft_ebay_fields_fill,
     draft_item_specifics_set,
     product_approve,
@@ -78,19 +82,22 @@ GRADES = ("NEW", "LIKE_NEW", "GOOD", "FAIR", "POOR")
 # barcode) in four of eBay's leaf categories, and what only the reviewer knows (given when the
 # preflight refuses the approval, as a reviewer would in the desk or with item_specifics).
 ITEMS = (
-    {"name": "Sony WH-{i} Wireless Headphones", "brand": "Sony", "model": "WH-{i}", "category": "Electronics > Audio",
+    {"name": "Sony WH-{i} Wireless Headphones", "brand": "Sony", "model": "WH-{i}",
+     "category": "Electronics > Audio > Headphones",
      "attributes": {"type": "Over the Ear (Full-Size)", "color": "Black"}, "barcode": "027242920378"},
-    {"name": "Bose QC-{i} Headphones", "brand": "Bose", "model": "QC-{i}", "category": "Electronics > Audio",
+    {"name": "Bose QC-{i} Headphones", "brand": "Bose", "model": "QC-{i}", "category": "Electronics > Audio > Headphones",
      "attributes": {}, "reviewer": {"Type": "Earbud (In Ear)"}},  # nothing on the photos says which Type
-    {"name": "Vitamix E{i} Blender", "brand": "Vitamix", "model": "E{i}", "category": "Home > Kitchen",
+    {"name": "Vitamix E{i} Blender", "brand": "Vitamix", "model": "E{i}", "category": "Home > Kitchen > Blender",
      "attributes": {"type": "Countertop Blender", "color": "Red"}},
-    {"name": "Levi's 501 Jeans", "brand": "Levi's", "model": "501", "category": "Clothing > Men",
-     "attributes": {"department": "Men", "size": "32", "size type": "Regular", "fit": "Straight"}},
+    {"name": "Levi's 501 Jeans", "brand": "Levi's", "model": "501", "category": "Clothing > Jeans",
+     "attributes": {"department": "Men", "size": "32", "size type": "Regular", "fit": "Straight"},
+     "categories": {"mercari": "Men > Jeans"}},  # Mercari's Women's or Men's Jeans: BOOMER does not guess
     {"name": "Dune paperback book", "brand": "", "model": "", "category": "Books",
      "attributes": {"book title": "Dune", "author": "Frank Herbert"}, "barcode": "9780441172719",
      "reviewer": {"Language": "English"}},
 )
 REVIEWER: dict[int, dict] = {}  # product id → the specifics the reviewer supplies if asked
+CATEGORIES: dict[int, dict] = {}  # product id → the Facebook/Mercari categories the reviewer picks if asked
 REFUSED: dict[int, list[str]] = {}  # product id → what the preflight named before the reviewer supplied it
 SETTLED = (Stage.ACTIVE, Stage.PUBLISHED, Stage.PENDING)  # PENDING: returned to review
 
@@ -107,10 +114,15 @@ def approve(product_id: int, by) -> None:
             product_approve(product_id=product_id, by=by, platforms=PLATFORMS)
         return
     except PreflightRefused as exc:
-        REFUSED[product_id] = exc.missing.get("ebay", [])
+        REFUSED[product_id] = exc.missing.get("ebay", []) + [
+            f"{platform} {name}" for platform in ("facebook", "mercari") for name in exc.missing.get(platform, [])]
         known = REVIEWER.get(product_id, {})
         draft_item_specifics_set(product_id=product_id, specifics={"ebay": {
             name: known[name] for name in exc.missing.get("ebay", []) if name in known}})
+        picked = {platform: path for platform, path in CATEGORIES.get(product_id, {}).items()
+                  if "category" in exc.missing.get(platform, [])}
+        if picked:
+            draft_categories_set(product_id=product_id, categories=picked)
     with transaction.atomic():
         product_approve(product_id=product_id, by=by, platforms=PLATFORMS)
 
@@ -124,8 +136,11 @@ def item_make(seller, i: int) -> Product:
     Product.objects.filter(pk=product.pk).update(name=spec["name"].format(i=i), category=spec["category"])
     ProductCondition.objects.filter(product=product).update(grade=GRADES[(i // len(ITEMS)) % len(GRADES)])
     REVIEWER[product.pk] = spec.get("reviewer", {})
+    CATEGORIES[product.pk] = spec.get("categories", {})
     # what the describe step keeps on the eBay draft: category, specifics, condition from eBay's catalog
     draft_ebay_fields_fill(draft=ListingDraft.objects.select_related("product").get(product=product, platform="ebay"))
+    for draft in ListingDraft.objects.select_related("product").filter(product=product, platform__in=["facebook", "mercari"]):
+        draft_category_fill(draft=draft)  # Facebook's and Mercari's category from BOOMER's, as the describe step
     return product
 
 
@@ -219,8 +234,14 @@ def first_attempt(ids) -> dict:
                                                                                                 flat=True):
         path = (fields.get("category") or {}).get("path") or "unknown"
         categories[path] = categories.get(path, 0) + 1
+    shares = {}
+    for platform in PLATFORMS:
+        rows = Listing.objects.filter(product_id__in=ids, platform=platform)
+        shares[platform] = (round(rows.filter(status=ListingStatus.LIVE, attempts=1).count() / rows.count(), 3)
+                            if rows.exists() else None)
     return {"ebay_listings": total, "ebay_live_first_attempt": first,
             "ebay_live_first_attempt_share": round(first / total, 3) if total else None,
+            "live_first_attempt_share_by_platform": shares,
             "approvals_refused_by_preflight_first": sum(1 for pid in ids if pid in REFUSED),
             "preflight_named": named, "ebay_categories": categories}
 
