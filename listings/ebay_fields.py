@@ -134,13 +134,16 @@ def ebay_fields_fill(*, product: Product, current: dict | None = None, credentia
     fields["aspects"] = {**filled, **reviewer_aspects}
     if reviewer_aspects or reviewer_cleared:
         fields["aspects_by_reviewer"] = sorted({*reviewer_aspects, *reviewer_cleared})
-    if dropped:
-        fields["aspects_dropped"] = dropped
     chosen = current.get("condition") or {}
     if chosen.get("chosen_by") == "reviewer" and (not allowed or chosen.get("enum") in allowed):
         enum = chosen["enum"]  # the reviewer's, while the category allows it
     else:
+        if chosen.get("chosen_by") == "reviewer":
+            dropped.append(f"Condition: “{ebay_rules.condition_label(chosen.get('enum', ''))}” is not one this "
+                           "category allows")
         enum = ebay_rules.nearest_condition(grade, allowed) if grade and allowed else None
+    if dropped:
+        fields["aspects_dropped"] = dropped
     if enum:
         fields["condition"] = {"enum": enum, "id": ebay_rules.CONDITION_IDS.get(enum, ""),
                                **({"chosen_by": "reviewer"} if enum == chosen.get("enum") and

@@ -14,6 +14,7 @@ from listings.models import ListingDraft
 from listings.services import (
     CatalogUnavailable,
     PreflightRefused,
+    draft_conditions_set,
     draft_ebay_category_set,
     draft_ebay_fields_fill,
     draft_item_specifics_set,
@@ -148,6 +149,7 @@ def test_item_specifics_for_a_category_ebay_has_none_for_are_a_400_with_the_reas
 def test_a_reviewers_value_the_new_category_does_not_take_is_dropped_and_said(ebay, seller):
     product = headphones(seller)
     draft_item_specifics_set(product_id=product.pk, specifics={"ebay": {"Type": OVER_EAR, "Color": "Black"}})
+    draft_conditions_set(product_id=product.pk, conditions={"ebay": "NEW_OTHER"})
     assert ebay_fields(product)["aspects"]["Type"] == [OVER_EAR]
 
     draft_ebay_category_set(product_id=product.pk, category_id="133704")  # Blenders: Type is a blender's type
@@ -156,6 +158,12 @@ def test_a_reviewers_value_the_new_category_does_not_take_is_dropped_and_said(eb
     assert fields["category"]["path"].endswith("Blenders")
     assert "Type" not in fields["aspects"] and fields["aspects"]["Color"] == ["Black"]
     assert fields["aspects_dropped"] == [f"Type: “{OVER_EAR}” is not a value this category takes"]
+    assert fields["condition"] == {"enum": "NEW_OTHER", "id": "1500", "chosen_by": "reviewer"}  # Blenders allow it
+
+    draft_ebay_category_set(product_id=product.pk, category_id="261186")  # Books: no Open box
+    fields = ebay_fields(product)
+    assert fields["condition"] == {"enum": "USED_GOOD", "id": "5000"}  # the grade's own again
+    assert "Condition: “Open box” is not one this category allows" in fields["aspects_dropped"]
 
 
 def test_an_empty_value_clears_an_optional_aspect_and_boomer_does_not_fill_it_again(ebay, seller, reviewer):
