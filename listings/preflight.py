@@ -70,6 +70,9 @@ def _facebook(product, draft, price, credentials) -> list[Problem]:
         problems.append(Problem("condition", "Facebook needs a condition: grade the item (New, Like new, Good, "
                                              "Fair or Poor)"))
     problems += _category(product, draft, "facebook")
+    if not (product.brand or "").strip():
+        # Facebook's catalog refuses an item with none of brand, gtin or mpn; BOOMER sends the brand.
+        problems.append(Problem("brand", "Facebook needs the item's brand: add it to the item's identity"))
     if not product.images.exists():
         problems.append(Problem("photos", "Facebook needs at least one photo"))
     return problems

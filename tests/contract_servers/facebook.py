@@ -108,6 +108,8 @@ class FacebookServer(ContractServer):
                     continue
                 merged = {**(self.items.get(retailer_id) or {}), **data}
                 missing = [f for f in REQUIRED if not merged.get(f)]
+                if not any(merged.get(f) for f in ("brand", "gtin", "mpn")):
+                    missing.append("brand")  # one of brand, gtin or mpn identifies the product
                 if missing:
                     errors.append({"line": line, "id": retailer_id, "message": f"Missing required field(s): {', '.join(missing)}"})
                     continue

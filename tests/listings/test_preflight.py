@@ -56,6 +56,17 @@ def test_an_ungraded_item_without_photos_is_refused_for_both_with_the_fields_nam
     assert "Mercari needs a condition: grade the item" in str(error)
 
 
+def test_an_item_without_a_brand_is_refused_for_facebook_naming_the_brand(seller, reviewer):
+    product = product_make(owner=seller, with_photo=True, brand="")
+    error = refused(product, reviewer, ["facebook", "mercari"])
+    assert error.missing == {"facebook": ["brand"]}
+    assert "Facebook needs the item's brand" in str(error)
+
+    Product.objects.filter(pk=product.pk).update(brand="Sony")
+    product_approve(product_id=product.pk, by=reviewer, platforms=["facebook", "mercari"])
+    assert Product.objects.get(pk=product.pk).stage != Stage.PENDING
+
+
 def test_mercari_needs_a_jpeg_or_png_photo(seller, reviewer):
     product = product_make(owner=seller, with_photo=True)
     ProductImage.objects.filter(product=product).update(format="webp")

@@ -152,3 +152,14 @@ def test_a_category_outside_googles_taxonomy_is_refused_for_good(facebook, faceb
         facebook.publish(replace(data(listing), category_path="Audio > Headphones"), media)
     assert error.value.permanent is True
     assert "Invalid google_product_category Audio > Headphones" in str(error.value)
+
+
+def test_an_item_with_no_brand_gtin_or_mpn_is_refused_for_good(facebook, facebook_server, listing, media):
+    """Facebook's catalog identifies a product by its brand (or a GTIN or MPN): without one the
+    batch refuses the item, which BOOMER's preflight names before publishing."""
+    from dataclasses import replace
+
+    with pytest.raises(AdapterError) as error:
+        facebook.publish(replace(data(listing), brand=""), media)
+    assert error.value.permanent is True
+    assert "Missing required field(s): brand" in str(error.value)
