@@ -209,8 +209,11 @@ def ebay_edit_view(model_admin, request, pk):
                 raise ApprovalError("type the eBay category id")
             if chosen != ((draft.platform_fields or {}).get("category") or {}).get("id"):
                 draft_ebay_category_set(product_id=product.pk, category_id=chosen)
+                if form.package() is not None:  # the package does not depend on the category
+                    draft_package_set(product_id=product.pk, package=form.package())
                 dropped = (ListingDraft.objects.get(pk=draft.pk).platform_fields or {}).get("aspects_dropped")
-                model_admin.message_user(request, "eBay category changed: check the item specifics it asks for."
+                model_admin.message_user(request, "eBay category changed: choose the item specifics and condition it "
+                                         "asks for (those entered with the old category were not applied)."
                                          + (f" Dropped: {'; '.join(dropped)}." if dropped else ""), messages.SUCCESS)
             else:
                 if form.specifics():

@@ -2,7 +2,7 @@
 and reject; and a person's edit of a draft."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -245,7 +245,11 @@ def draft_package_set(*, product_id: int, package: dict) -> ListingDraft:
         value = package.get(name)
         if value in (None, ""):
             continue
-        if Decimal(str(value)) <= 0:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise ApprovalError(f"the package's {name.replace('_', ' ')} must be a number, not {value!r}") from None
+        if not number.is_finite() or number <= 0:
             raise ApprovalError(f"the package's {name.replace('_', ' ')} must be more than 0")
         values[name] = float(value)
     draft.platform_fields = {**(draft.platform_fields or {}), "package": values}

@@ -12,12 +12,14 @@ from rest_framework.test import APIClient
 
 from listings.models import ListingDraft
 from listings.services import (
+    ApprovalError,
     CatalogUnavailable,
     PreflightRefused,
     draft_conditions_set,
     draft_ebay_category_set,
     draft_ebay_fields_fill,
     draft_item_specifics_set,
+    draft_package_set,
     product_approve,
     product_drafts_refresh,
 )
@@ -281,3 +283,12 @@ def _aspect_fields(form_html: str):
 
     return re.findall(r'<label for="id_(aspect_\d+)">([^<]*)</label>', form_html)
 
+
+
+@pytest.mark.parametrize("weight", ["abc", "NaN", "inf", "-2"])
+def test_a_package_weight_that_is_not_a_positive_number_is_refused_with_the_reason(ebay, seller, weight):
+    product = headphones(seller)
+    with pytest.raises(ApprovalError) as refused:
+        draft_package_set(product_id=product.pk, package={"weight_oz": weight})
+    assert "weight oz" in str(refused.value)
+    assert "package" not in ebay_fields(product)
