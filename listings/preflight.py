@@ -99,9 +99,13 @@ def _mercari(product, draft, price, credentials) -> list[Problem]:
     return problems
 
 
+def fields_checked(draft: ListingDraft | None) -> dict:
+    """A draft's platform fields without the stored preflight result (what the preflight checks)."""
+    return {k: v for k, v in ((draft.platform_fields if draft else None) or {}).items() if k != "preflight"}
+
+
 def _ebay(product, draft, price, credentials) -> list[Problem]:
-    fields = (draft.platform_fields if draft else {}) or {}
-    fields = {k: v for k, v in fields.items() if k != "preflight"}
+    fields = fields_checked(draft)
     sizes = [(image.width, image.height) for image in product.images.all()]
     title = draft.title if draft else product.title
 
@@ -200,7 +204,7 @@ def draft_preflight_now(*, draft: ListingDraft) -> dict:
         return draft.platform_fields["preflight"]
     if draft.platform != "ebay" or credentials is None:
         return stored
-    fields = {k: v for k, v in (draft.platform_fields or {}).items() if k != "preflight"}
+    fields = fields_checked(draft)
     problems = [p for p in stored.get("problems") or [] if p.get("field") not in ACCOUNT_FIELDS]
     problems += [asdict(p) for p in ebay_rules.account_problems(credentials, fields)]
     return {**stored, "problems": problems}

@@ -11,7 +11,14 @@ from django_fsm import can_proceed
 from listings import ebay_fields
 from listings.models import Listing, ListingDraft, Policy
 from listings.platform_categories import category_choose, draft_category_fill
-from listings.preflight import account_credentials, draft_preflight_store, problem_names, problems_text, product_preflight
+from listings.preflight import (
+    account_credentials,
+    draft_preflight_store,
+    fields_checked,
+    problem_names,
+    problems_text,
+    product_preflight,
+)
 from listings.publishing import publish_saga_start
 from marketplaces import ebay_catalog
 from marketplaces.adapters.base import AdapterError
@@ -62,7 +69,7 @@ def draft_ebay_fields_fill_empty(*, product_id: int) -> ListingDraft | None:
     """Fill an eBay draft that has no fields yet (made before this change), when eBay's catalog can
     be read for the seller's connected account; otherwise leave it to the preflight."""
     draft = ListingDraft.objects.select_related("product").filter(product_id=product_id, platform="ebay").first()
-    if draft is None or {k: v for k, v in (draft.platform_fields or {}).items() if k != "preflight"}:
+    if draft is None or fields_checked(draft):
         return None
     credentials = account_credentials(owner=draft.product.owner, platform="ebay")
     if credentials is None or not ebay_fields.catalog_available(credentials):
@@ -104,7 +111,7 @@ def _product_approve(*, product_id: int, by, platforms: list[str], price: Decima
             "approved_at": approved_at, "policy": policy, "title": draft.title if draft else product.title,
             "description": draft.description if draft else "",
             "price": price if price is not None else draft.price, "currency": product.currency,
-            "platform_fields": {k: v for k, v in (draft.platform_fields if draft else {}).items() if k != "preflight"},
+            "platform_fields": fields_checked(draft),
         })
     publish_saga_start(product=product, platforms=chosen)
     return product
