@@ -71,8 +71,18 @@ def _cached(key: str, compute, build):
     if value is not None:
         return build({**value, "usage": ()}), True
     result = compute()
-    answers.set(key, {k: v for k, v in dataclasses.asdict(result).items() if k != "usage"})
+    answers.set(key, _cacheable(result))
     return result, False
+
+
+def _cacheable(result) -> dict:
+    """A provider result as the cache keeps it: without its usage (a hit costs nothing) and without
+    the grade an identity brought along (that is kept under its own key, for the condition step)."""
+    return {k: v for k, v in dataclasses.asdict(result).items() if k not in ("usage", "condition")}
+
+
+def _condition_key(photos_key: str, provider: Provider) -> str:
+    return f"condition:{photos_key}:{provider.model_version}"
 
 
 def _timed(product: Product, agent: str, started: float) -> None:
@@ -94,11 +104,14 @@ def vision_run(*, product_id: int) -> bool:
         return product.stage == Stage.RESEARCHING
     started = time.perf_counter()
     provider = _provider(product)
+    photos_key = _photos_key(product)
     found, from_cache = _cached(
-        f"vision:{_photos_key(product)}:{provider.model_version}",
+        f"vision:{photos_key}:{provider.model_version}",
         lambda: provider.identify(photos=_photos(product), notes=product.notes),
         lambda value: Identity(**{**value, "unknowns": tuple(value["unknowns"])}))
     usage_record(product_id=product_id, usages=found.usage)
+    if found.condition is not None:  # graded in the same answer: the condition step finds it here
+        answers.set(_condition_key(photos_key, provider), _cacheable(found.condition))
     vector = embed(product_embedding_text(name=found.name, brand=found.brand, model=found.model,
                                           category=found.category, notes=product.notes,
                                           text_read=found.analysis.get("text_read", ())))
@@ -144,7 +157,7 @@ def condition_run(*, product_id: int) -> None:
     started = time.perf_counter()
     provider = _provider(product)
     report, _ = _cached(
-        f"condition:{_photos_key(product)}:{provider.model_version}",
+        _condition_key(_photos_key(product), provider),
         lambda: provider.assess_condition(photos=_photos(product), notes=product.notes, analysis=product.analysis or {}),
         lambda value: ConditionReport(**{**value, "defects": tuple(value["defects"])}))
     usage_record(product_id=product_id, usages=report.usage)

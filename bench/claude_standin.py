@@ -37,7 +37,7 @@ def _listings(body: dict) -> dict:
 
 def standin(latency_ms: int = 0) -> AnthropicServer:
     server = AnthropicServer()
-    server.answers["record_identity"] = _identity
+    server.answers["record_item"] = lambda body: {"identity": _identity(body), "condition": answers.condition()}
     server.answers["record_condition"] = answers.condition()
     server.answers["record_listings"] = _listings
     server.faults.delay_ms = latency_ms

@@ -46,6 +46,8 @@ class Identity:
     # what was read (text, codes, photo quality) and `evidence`: per field {value, source, status}
     analysis: dict = field(default_factory=dict)
     usage: tuple[Usage, ...] = ()
+    # the grade, when the same answer gave it (a remote model grades what it identifies)
+    condition: ConditionReport | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Claude through the pinned `anthropic` SDK (Messages API): photos as base64 image blocks,
 structured answers only through a forced tool call, the photo prefix marked for prompt caching
-so the condition step pays cache-read prices for the photos the vision step sent.
+so a later call about the same photos (the grade asked alone) pays cache-read prices for them.
 
 The SDK's own `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` are honoured (settings read them).
 """

@@ -37,24 +37,32 @@ def _offline(analysis: dict) -> str:
     return "\n".join(lines) or "- nothing decoded or read"
 
 
-def identity(*, notes: str, analysis: dict) -> str:
+def item(*, notes: str, analysis: dict) -> str:
     return (
-        "Identify the item in the photos above (numbered from 1 in the order shown).\n"
+        "Identify the item in the photos above (numbered from 1 in the order shown) and grade its condition.\n"
         "What BOOMER read without a model:\n" + _offline(analysis) + "\n"
         f"The seller's notes: {notes.strip() or '(none)'}\n"
-        "Call record_identity. For each field give the value with its evidence (which photo, the text as "
-        "printed, the barcode or the notes), or null with the reason it is unknown."
+        "Call record_item.\n"
+        "identity: for each field give the value with its evidence (which photo, the text as printed, the barcode "
+        "or the notes), or null with the reason it is unknown.\n"
+        "condition: " + _grading()
     )
 
 
 def condition(*, notes: str, analysis: dict) -> str:
     return (
-        "Grade the condition of the item in the photos above on this scale: " + GRADES + "\n"
-        "Consider the photos and the seller's notes both; a defect the notes deny is not a defect.\n"
+        "Grade the condition of the item in the photos above.\n"
         "What BOOMER read without a model:\n" + _offline(analysis) + "\n"
         f"The seller's notes: {notes.strip() or '(none)'}\n"
-        "Call record_condition: the grade (null if the photos cannot show it), every defect with where it "
-        "is, how bad, and the photo that shows it."
+        "Call record_condition: " + _grading()
+    )
+
+
+def _grading() -> str:
+    return (
+        "the grade on this scale: " + GRADES + " (null if the photos cannot show it). Consider the photos and "
+        "the seller's notes both; a defect the notes deny is not a defect. List every defect with where it is, "
+        "how bad, and the photo that shows it."
     )
 
 

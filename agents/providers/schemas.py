@@ -108,8 +108,18 @@ DRAFTS = {
     "additionalProperties": False,
 }
 
+# One look at the photos answers both: what the item is and what state it is in. The condition
+# alone (record_condition) is asked only when that answer is not at hand (agents/services.py).
+ITEM = {
+    "type": "object",
+    "properties": {"identity": IDENTITY, "condition": CONDITION},
+    "required": ["identity", "condition"],
+    "additionalProperties": False,
+}
+
 TOOLS = {
-    "record_identity": (IDENTITY, "Record what the item is, each field with its evidence, or null and why."),
+    "record_item": (ITEM, "Record what the item is (each field with its evidence, or null and why) and its "
+                          "condition grade with every defect."),
     "record_condition": (CONDITION, "Record the item's condition grade and every defect."),
     "record_listings": (DRAFTS, "Record one listing title and description per marketplace."),
 }

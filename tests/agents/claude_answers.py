@@ -34,7 +34,12 @@ def listings(extra: str = ""):
             for code in ("ebay", "facebook", "mercari")}
 
 
+def item(**identity_kwargs):
+    """The answer to record_item: the identity and the condition from one look at the photos."""
+    return {"identity": identity(**identity_kwargs), "condition": condition()}
+
+
 def script(server, **identity_kwargs):
-    server.answers["record_identity"] = identity(**identity_kwargs)
+    server.answers["record_item"] = item(**identity_kwargs)
     server.answers["record_condition"] = condition()
     server.answers["record_listings"] = listings()

@@ -49,8 +49,8 @@ def test_identify_sends_the_photo_the_offline_reads_and_a_forced_tool(server, cl
     image = body["messages"][0]["content"][0]
     assert image["type"] == "image" and image["source"]["media_type"] == "image/jpeg"
     assert image["cache_control"] == {"type": "ephemeral"}
-    assert body["tool_choice"] == {"type": "tool", "name": "record_identity"}
-    assert {tool["name"] for tool in body["tools"]} == {"record_identity", "record_condition", "record_listings"}
+    assert body["tool_choice"] == {"type": "tool", "name": "record_item"}
+    assert {tool["name"] for tool in body["tools"]} == {"record_item", "record_condition", "record_listings"}
     prompt = body["messages"][0]["content"][-1]["text"]
     assert answers.EAN in prompt and NOTES in prompt and "WH-1000XM4" in prompt  # decoded, notes, OCR
     assert (found.brand, found.model, found.barcode) == ("Sony", "WH-1000XM4", answers.EAN)
@@ -73,11 +73,27 @@ def test_photos_are_downscaled_to_1568_pixels(server, claude, photo):
     assert max(Image.open(io.BytesIO(data)).size) == 1568
 
 
-def test_condition_reads_the_photos_from_the_prompt_cache(server, claude, photo):
+def test_one_answer_identifies_and_grades_the_item(server, claude, photo):
+    found = claude.identify(photos=[photo], notes=NOTES)
+    assert server.count() == 1
+    assert found.condition.grade == "GOOD" and found.condition.defects[0]["where"] == "left ear cup"
+    prompt = request_of(server)["messages"][0]["content"][-1]["text"]
+    assert "LIKE_NEW: used very little" in prompt and "a defect the notes deny is not a defect" in prompt
+
+
+def test_an_answer_without_the_condition_is_repaired(server, claude, photo):
+    server.answers["record_item"] = {"identity": answers.identity()}
+    with pytest.raises(AIError) as error:
+        claude.identify(photos=[photo], notes=NOTES)
+    assert "condition" in error.value.message and server.count() == 2  # one repair asked for, then the reason
+
+
+def test_the_condition_alone_reads_the_photos_from_the_prompt_cache(server, claude, photo):
     claude.identify(photos=[photo], notes=NOTES)
     report = claude.assess_condition(photos=[photo], notes=NOTES, analysis={})
     assert report.grade == "GOOD" and report.defects[0]["where"] == "left ear cup"
     assert report.usage[0].cache_read_tokens > 0  # the photos were written to the cache by identify
+    assert request_of(server)["tool_choice"] == {"type": "tool", "name": "record_condition"}
 
 
 def test_a_contradicted_barcode_and_brand_are_flagged(server, claude, photo):

@@ -34,11 +34,12 @@ def test_identity_from_a_json_schema_answer_with_the_same_checks(server, photo):
     body = server.requests[-1][1]
     assert body["model"] == "qwen2.5-vl:7b"
     assert body["response_format"]["type"] == "json_schema"
-    assert body["response_format"]["json_schema"]["name"] == "record_identity"
+    assert body["response_format"]["json_schema"]["name"] == "record_item"
     image = body["messages"][1]["content"][0]
     assert image["type"] == "image_url" and image["image_url"]["url"].startswith("data:image/jpeg;base64,")
     assert found.brand == "Sony" and found.usage[0].provider == "openai_compatible"
     assert found.analysis["evidence"]["barcode"]["status"] == "contradicted"  # not the decoded EAN
+    assert found.condition.grade == "GOOD" and server.count() == 1  # graded in the same answer
 
 
 def test_a_malformed_answer_is_repaired_once(server, photo):
