@@ -1,6 +1,7 @@
 """Claude through the pinned `anthropic` SDK (Messages API): photos as base64 image blocks,
-structured answers only through a forced tool call, the photo prefix marked for prompt caching
-so a later call about the same photos (the grade asked alone) pays cache-read prices for them.
+structured answers only through a tool call (forced, where the model allows it), the photo
+prefix marked for prompt caching so a later call about the same photos (the grade asked alone)
+pays cache-read prices for them.
 
 The SDK's own `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL` are honoured (settings read them).
 """
@@ -8,15 +9,19 @@ from __future__ import annotations
 
 import base64
 import functools
+import logging
+import re
 
 import anthropic
 from django.conf import settings
 
 from agents.providers.base import AIError, Usage
 from agents.providers.prompts import SYSTEM
-from agents.providers.remote import RemoteProvider
+from agents.providers.remote import RemoteProvider, Repair, Reply
 from agents.providers.schemas import TOOLS
 from marketplaces.adapters.transport import parse_retry_after
+
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=4)
@@ -25,11 +30,30 @@ def _client(api_key: str, base_url: str, timeout: float) -> anthropic.Anthropic:
     return anthropic.Anthropic(api_key=api_key or None, base_url=base_url or None, timeout=timeout, max_retries=0)
 
 
+# Models that refuse a forced tool call (`tool_choice` "tool" or "any": 400 "not supported for this
+# model"; their thinking is always on). Anthropic's notes for Claude Sonnet 5.5, Opus 5.5, Fable 5.1
+# and Mythos 5.1. Another model that answers so is added while the process runs.
+UNFORCED_MODELS = {"claude-sonnet-5-5", "claude-opus-5-5", "claude-fable-5-1", "claude-mythos-5-1"}
+UNFORCED_REFUSAL = re.compile(r"tool_choice.*not supported for this model", re.IGNORECASE | re.DOTALL)
+
+
 class ClaudeProvider(RemoteProvider):
     name = "anthropic"
     label = "Claude"
 
     def _ask(self, *, tool, model, images, text, repair=None):
+        if model not in UNFORCED_MODELS:
+            try:
+                return self._request(tool=tool, model=model, images=images, text=text, repair=repair, forced=True)
+            except _ForcedRefused:
+                log.warning("%s refuses a forced tool call: asking it to call %s instead", model, tool)
+                UNFORCED_MODELS.add(model)
+        return self._request(tool=tool, model=model, images=images, text=text, repair=repair, forced=False)
+
+    def _request(self, *, tool, model, images, text, repair, forced: bool):
+        """One request. Forced: `tool_choice` names the tool. Otherwise the choice is Claude's
+        (`auto`) and the prompt says which tool to call; an answer in prose is repaired like a
+        malformed one. A repair sends Claude's turn back as it came (thinking blocks unchanged)."""
         client = _client(settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.BOOMER_AI_TIMEOUT_SECONDS)
         content = [{"type": "image", "source": {"type": "base64", "media_type": "image/jpeg",
                                                  "data": base64.b64encode(image).decode()}} for image in images]
@@ -37,25 +61,21 @@ class ClaudeProvider(RemoteProvider):
             content[-1]["cache_control"] = {"type": "ephemeral"}  # the photos: the same for every step
         messages = [{"role": "user", "content": [*content, {"type": "text", "text": text}]}]
         if repair is not None:
-            answer, errors = repair
-            messages += [
-                {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_repair", "name": tool, "input": answer}]},
-                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_repair", "is_error": True,
-                                              "content": "That input breaks the tool's schema: " + "; ".join(errors)
-                                              + ". Call the tool again with a valid input."}]},
-            ]
+            messages += _repair_turns(tool, repair)
         try:
             response = client.messages.create(
                 model=model, max_tokens=settings.BOOMER_AI_MAX_TOKENS,
                 system=[{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
                 # Every tool in every request, in one order: the cached prefix (tools, system,
-                # photos) is then the same for the vision and condition steps.
+                # photos) is then the same for every call about the same photos.
                 tools=[{"name": name, "description": description, "input_schema": schema}
                        for name, (schema, description) in TOOLS.items()],
-                tool_choice={"type": "tool", "name": tool},
+                tool_choice={"type": "tool", "name": tool} if forced else {"type": "auto"},
                 messages=messages,
             )
         except anthropic.APIStatusError as exc:
+            if forced and exc.status_code == 400 and UNFORCED_REFUSAL.search(str(exc.message)):
+                raise _ForcedRefused() from None
             raise _status_error(exc) from None
         except anthropic.APITimeoutError:
             raise AIError("Claude did not answer in time", permanent=False) from None
@@ -67,11 +87,27 @@ class ClaudeProvider(RemoteProvider):
         if response.stop_reason == "max_tokens":
             raise AIError(f"Claude's answer was cut at {settings.BOOMER_AI_MAX_TOKENS} tokens (BOOMER_AI_MAX_TOKENS)",
                           permanent=True, usage=(usage,))
+        turn = [block.model_dump(exclude_none=True) for block in response.content]
         block = next((b for b in response.content if b.type == "tool_use" and b.name == tool), None)
-        if block is None:
-            raise AIError(f"Claude answered without calling {tool} (stop: {response.stop_reason})", permanent=True,
-                          usage=(usage,))
-        return block.input, usage
+        return Reply(answer=None if block is None else block.input, usage=usage, turn=turn)
+
+
+class _ForcedRefused(Exception):
+    """This model refuses `tool_choice` "tool"/"any"."""
+
+
+def _repair_turns(tool: str, repair: Repair) -> list[dict]:
+    """Claude's last turn, unchanged, and what was wrong with it: a tool_result with the schema
+    errors for each tool call, or (an answer in prose) a request to call the tool."""
+    calls = [block["id"] for block in repair.turn if block.get("type") == "tool_use"]
+    wrong = "; ".join(repair.errors)
+    if calls:
+        results = [{"type": "tool_result", "tool_use_id": call, "is_error": True,
+                    "content": f"That input breaks the tool's schema: {wrong}. Call {tool} again with a valid input."}
+                   for call in calls]
+        return [{"role": "assistant", "content": repair.turn}, {"role": "user", "content": results}]
+    return [{"role": "assistant", "content": repair.turn},
+            {"role": "user", "content": [{"type": "text", "text": f"Answer by calling {tool}, not in prose."}]}]
 
 
 def _usage(model: str, usage) -> Usage:

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from agents.providers.base import AIError, Usage
 from agents.providers.prompts import SYSTEM
-from agents.providers.remote import RemoteProvider
+from agents.providers.remote import RemoteProvider, Reply
 from agents.providers.schemas import TOOLS
 from marketplaces.adapters.transport import parse_retry_after
 
@@ -34,9 +34,9 @@ class OpenAICompatibleProvider(RemoteProvider):
         messages = [{"role": "system", "content": SYSTEM},
                     {"role": "user", "content": [*parts, {"type": "text", "text": text}]}]
         if repair is not None:
-            answer, errors = repair
-            messages += [{"role": "assistant", "content": json.dumps(answer)},
-                         {"role": "user", "content": "That JSON breaks the schema: " + "; ".join(errors) + ". Answer again."}]
+            messages += [{"role": "assistant", "content": repair.turn},
+                         {"role": "user", "content": "That JSON breaks the schema: " + "; ".join(repair.errors)
+                          + ". Answer again."}]
         schema, _description = TOOLS[tool]
         try:
             response = client.chat.completions.create(
@@ -66,4 +66,4 @@ class OpenAICompatibleProvider(RemoteProvider):
             answer = json.loads(choice.message.content or "")
         except ValueError:
             answer = {"_not_json": (choice.message.content or "")[:500]}  # fails the schema: one repair request
-        return answer, usage
+        return Reply(answer=answer, usage=usage, turn=choice.message.content or "")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from PIL import Image
 
@@ -51,6 +51,22 @@ def photo_jpeg(data: bytes) -> bytes:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Reply:
+    """One answer: the tool's input (None when the model answered in prose instead), what it cost,
+    and the model's turn as it came (a repair request sends it back unchanged)."""
+
+    answer: dict | None
+    usage: Usage
+    turn: object = None
+
+
+@dataclass(frozen=True)
+class Repair:
+    turn: object
+    errors: list[str]
+
+
 class RemoteProvider(Provider):
     """Subclasses set `name` and implement `_ask`."""
 
@@ -64,8 +80,7 @@ class RemoteProvider(Provider):
         return f"{self.name}:{self.model}"
 
     # --- one structured answer, checked ----------------------------------------------------------
-    def _ask(self, *, tool: str, model: str, images: list[bytes], text: str,
-             repair: tuple[dict, list[str]] | None = None) -> tuple[dict, Usage]:
+    def _ask(self, *, tool: str, model: str, images: list[bytes], text: str, repair: Repair | None = None) -> Reply:
         raise NotImplementedError
 
     def _structured(self, *, step: str, tool: str, model: str, images: list[bytes], text: str) -> tuple[dict, list[Usage]]:
@@ -74,16 +89,16 @@ class RemoteProvider(Provider):
         usages = []
         repair = None
         for _attempt in range(2):
-            answer, usage = self._guarded(tool=tool, model=model, images=images, text=text, repair=repair)
-            usages.append(replace(usage, step=step))
-            errors = schema_errors(schema, answer)
+            reply = self._guarded(tool=tool, model=model, images=images, text=text, repair=repair)
+            usages.append(replace(reply.usage, step=step))
+            errors = [f"no {tool} call: the answer was prose"] if reply.answer is None else schema_errors(schema, reply.answer)
             if not errors:
-                return answer, usages
-            repair = (answer, errors)
+                return reply.answer, usages
+            repair = Repair(turn=reply.turn, errors=errors)
         raise AIError(f"{self.label} gave a malformed {step} answer twice: {'; '.join(errors[:3])}", permanent=True,
                       usage=tuple(usages))
 
-    def _guarded(self, **kwargs) -> tuple[dict, Usage]:
+    def _guarded(self, **kwargs) -> Reply:
         try:
             return breaker_call(f"ai:{self.name}", self._ask, **kwargs)
         except CircuitOpen as exc:

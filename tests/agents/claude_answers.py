@@ -1,6 +1,8 @@
 """What the Claude stand-in answers for an item, as the tools' inputs (tests script these)."""
 from __future__ import annotations
 
+import re
+
 EAN = "4548736112094"
 LABEL = "SONY WH-1000XM4 Wireless Noise Cancelling Headphones"
 
@@ -43,3 +45,13 @@ def script(server, **identity_kwargs):
     server.answers["record_item"] = item(**identity_kwargs)
     server.answers["record_condition"] = condition()
     server.answers["record_listings"] = listings()
+
+
+def asked_tool(body: dict) -> str:
+    """The tool a request asks for: forced by `tool_choice`, or named in the prompt ("Call record_item")."""
+    forced = (body.get("tool_choice") or {}).get("name")
+    if forced:
+        return forced
+    from tests.contract_servers.anthropic import last_user_text
+
+    return re.search(r"\b(record_\w+)", last_user_text(body)).group(1)

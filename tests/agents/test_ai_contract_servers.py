@@ -485,3 +485,46 @@ def test_chat_answer_faults(local, local_server):
     short = local.chat.completions.create(**chat_request(max_tokens=4)).choices[0]
     assert short.finish_reason == "length" and len(short.message.content) == 16
     assert json.loads(local.chat.completions.create(**chat_request()).choices[0].message.content) == ANSWER
+
+
+# --- the 5.5 generation (Sonnet 5.5, the default model): no forced tool call, thinking always on ----
+NEW = "claude-sonnet-5-5"
+
+
+@pytest.mark.parametrize("choice", [{"type": "tool", "name": "identify"}, {"type": "any"}])
+def test_a_forced_tool_call_is_refused_by_sonnet_5_5(claude, choice):
+    with pytest.raises(anthropic.BadRequestError, match='type "tool" and "any" are not supported for this model'):
+        claude.messages.create(**claude_request(model=NEW, tool_choice=choice))
+
+
+def test_sonnet_5_5_calls_the_tool_its_prompt_names_after_a_signed_thinking_block(claude, claude_server):
+    named = [{"role": "user", "content": [{"type": "text", "text": "What is this item? Call identify."}]}]
+    answer = claude.messages.create(**claude_request(model=NEW, tool_choice={"type": "auto"}, messages=named))
+    assert [block.type for block in answer.content] == ["thinking", "tool_use"]
+    assert answer.content[0].thinking == "" and answer.content[0].signature and answer.content[1].input == ANSWER
+    unnamed = claude.messages.create(**claude_request(model=NEW, tool_choice={"type": "auto"}))
+    assert [block.type for block in unnamed.content] == ["thinking", "text"]  # no tool asked for: prose
+
+
+def test_sonnet_5_5_takes_its_thinking_back_only_unchanged(claude):
+    ask = [{"role": "user", "content": [{"type": "text", "text": "Call identify."}]}]
+    first = claude.messages.create(**claude_request(model=NEW, tool_choice={"type": "auto"}, messages=ask))
+    turn = [block.model_dump(exclude_none=True) for block in first.content]
+    result = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": turn[1]["id"], "content": "Again: call identify."}]}
+    again = claude.messages.create(**claude_request(model=NEW, tool_choice={"type": "auto"},
+                                                    messages=[*ask, {"role": "assistant", "content": turn}, result]))
+    assert again.content[-1].type == "tool_use"
+    edited = [{**turn[0], "thinking": "I made this up."}, turn[1]]
+    with pytest.raises(anthropic.BadRequestError, match="signature"):
+        claude.messages.create(**claude_request(model=NEW, tool_choice={"type": "auto"},
+                                                messages=[*ask, {"role": "assistant", "content": edited}, result]))
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"thinking": {"type": "disabled"}}, "between_tools"),
+    ({"thinking": {"type": "enabled", "budget_tokens": 1024}, "max_tokens": 4096}, "adaptive"),
+    ({"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "{"}]}, "prefill"),
+])
+def test_sonnet_5_5_refuses_what_its_notes_say_it_refuses(claude, change, message):
+    with pytest.raises(anthropic.BadRequestError, match=message):
+        claude.messages.create(**claude_request(model=NEW, tool_choice={"type": "auto"}, **change))

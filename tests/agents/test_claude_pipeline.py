@@ -84,7 +84,7 @@ def pending(product, timeout=120) -> Product:
 def test_photos_to_pending_with_fields_evidence_and_cost(owner, claude_worker, claude_server):
     asked = claude_server.count()
     product = pending(drop(owner, seed=101))
-    tools = [body["tool_choice"]["name"] for _, body in claude_server.requests[asked:]]
+    tools = [answers.asked_tool(body) for _, body in claude_server.requests[asked:]]
     assert tools == ["record_item", "record_listings"]  # identity and grade from one look at the photos
 
     assert (product.brand, product.model, product.barcode) == ("Sony", "WH-1000XM4", answers.EAN)

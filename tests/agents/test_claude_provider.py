@@ -42,14 +42,15 @@ def request_of(server, index=-1) -> dict:
     return server.requests[index][1]
 
 
-def test_identify_sends_the_photo_the_offline_reads_and_a_forced_tool(server, claude, photo):
+def test_identify_sends_the_photo_the_offline_reads_and_names_the_tool(server, claude, photo):
     found = claude.identify(photos=[photo], notes=NOTES)
 
     body = request_of(server)
     image = body["messages"][0]["content"][0]
     assert image["type"] == "image" and image["source"]["media_type"] == "image/jpeg"
     assert image["cache_control"] == {"type": "ephemeral"}
-    assert body["tool_choice"] == {"type": "tool", "name": "record_item"}
+    # Sonnet 5.5 refuses a forced tool call (a 400): the choice is Claude's and the prompt names the tool.
+    assert body["tool_choice"] == {"type": "auto"} and "Call record_item" in body["messages"][0]["content"][-1]["text"]
     assert {tool["name"] for tool in body["tools"]} == {"record_item", "record_condition", "record_listings"}
     prompt = body["messages"][0]["content"][-1]["text"]
     assert answers.EAN in prompt and NOTES in prompt and "WH-1000XM4" in prompt  # decoded, notes, OCR
@@ -60,6 +61,33 @@ def test_identify_sends_the_photo_the_offline_reads_and_a_forced_tool(server, cl
     assert evidence["brand"]["status"] == evidence["model"]["status"] == "verified"
     assert evidence["category"]["status"] == "seen"
     assert found.usage[0].step == "vision" and found.usage[0].input_tokens > 0
+
+
+def test_a_model_that_allows_it_gets_a_forced_tool_call(server, photo):
+    found = ClaudeProvider(model="claude-sonnet-4-6").identify(photos=[photo], notes=NOTES)
+    assert request_of(server)["tool_choice"] == {"type": "tool", "name": "record_item"}
+    assert found.brand == "Sony" and server.count() == 1
+
+
+def test_a_model_that_refuses_a_forced_tool_call_is_asked_without_one_from_then_on(server, photo, monkeypatch):
+    from tests.contract_servers import anthropic as contract
+
+    monkeypatch.setattr(contract, "ADAPTIVE_ONLY", {*contract.ADAPTIVE_ONLY, "claude-haiku-5-5"})
+    claude = ClaudeProvider(model="claude-haiku-5-5")
+    assert claude.identify(photos=[photo], notes=NOTES).brand == "Sony"
+    assert [request_of(server, i)["tool_choice"]["type"] for i in range(2)] == ["tool", "auto"]  # refused, then asked
+    claude.identify(photos=[photo], notes=NOTES)
+    assert server.count() == 3 and request_of(server)["tool_choice"] == {"type": "auto"}
+
+
+def test_an_answer_in_prose_is_asked_again_for_the_tool_call(server, claude, photo):
+    server.faults.prose_next = 1
+    found = claude.identify(photos=[photo], notes=NOTES)
+    assert found.brand == "Sony" and server.count() == 2
+    thinking, text = request_of(server)["messages"][1]["content"]
+    assert thinking["type"] == "thinking" and thinking["signature"]  # Claude's turn sent back unchanged
+    assert text == {"type": "text", "text": "ok"}
+    assert request_of(server)["messages"][-1]["content"][0]["text"] == "Answer by calling record_item, not in prose."
 
 
 def test_photos_are_downscaled_to_1568_pixels(server, claude, photo):
@@ -93,7 +121,7 @@ def test_the_condition_alone_reads_the_photos_from_the_prompt_cache(server, clau
     report = claude.assess_condition(photos=[photo], notes=NOTES, analysis={})
     assert report.grade == "GOOD" and report.defects[0]["where"] == "left ear cup"
     assert report.usage[0].cache_read_tokens > 0  # the photos were written to the cache by identify
-    assert request_of(server)["tool_choice"] == {"type": "tool", "name": "record_condition"}
+    assert answers.asked_tool(request_of(server)) == "record_condition"
 
 
 def test_a_contradicted_barcode_and_brand_are_flagged(server, claude, photo):
@@ -110,6 +138,9 @@ def test_a_malformed_answer_gets_one_repair_request(server, claude, photo):
     assert found.brand == "Sony" and server.count() == 2
     repair = request_of(server)["messages"]
     assert repair[-1]["content"][0]["type"] == "tool_result" and repair[-1]["content"][0]["is_error"] is True
+    thinking, call = repair[1]["content"]  # Claude's own turn, its thinking block unchanged
+    assert thinking["type"] == "thinking" and call["type"] == "tool_use"
+    assert repair[-1]["content"][0]["tool_use_id"] == call["id"]
 
 
 def test_malformed_twice_fails_the_step_with_the_reason(server, claude, photo):

@@ -51,7 +51,7 @@ def forget(key_prefix: str) -> None:
 
 
 def tools(server) -> list[str]:
-    return [body["tool_choice"]["name"] for _, body in server.requests]
+    return [answers.asked_tool(body) for _, body in server.requests]
 
 
 def test_the_grade_given_with_the_identity_is_used_without_asking_again(owner, claude):

@@ -7,7 +7,15 @@ The server validates a request the way the real API does and answers 4xx with th
 Scripting answers: `server.answers[tool_name] = {...}` (or a callable `body -> dict`) is the tool
 input returned when `tool_choice` forces that tool (`{"type": "tool"}`, or `{"type": "any"}`: the first
 tool that has an answer, else the first tool); unscripted tools get a minimal instance of their
-`input_schema`. Without a forced tool the answer is a text block, `server.text_answer` ("ok").
+`input_schema`. With `tool_choice` auto (or none given) the model calls the tool that the last user
+text names ("Call record_item"), as the docs tell callers of models without forced tool use to do;
+otherwise, or with the `prose_next` fault, the answer is a text block, `server.text_answer` ("ok").
+
+Models of the 5.5 generation (`ADAPTIVE_ONLY`) follow their published breaking changes: `tool_choice`
+"tool"/"any" is a 400, thinking is always on (`disabled` and budgets are 400s; `between_tools` is the
+lowest), a conversation must not end with an assistant turn (no prefill), and each answer starts with
+a signed `thinking` block (display "omitted": empty text). A thinking block sent back must be one this
+server signed, unchanged.
 
 Usage is deterministic: a block costs ceil(len(its JSON) / 4) tokens, an image 1600. Prompt caching
 works like the real API: each block carrying `cache_control` (tools, then system, then messages)
@@ -61,6 +69,11 @@ BLOCK_TYPES = {"text", "image", "document", "search_result", "thinking", "redact
                "bash_code_execution_tool_result", "text_editor_code_execution_tool_result", "tool_search_tool_result",
                "container_upload"}
 UNCACHEABLE_BLOCKS = {"thinking", "redacted_thinking"}
+# Models whose thinking is always on and that refuse a forced tool call (Anthropic's notes for
+# Claude Sonnet 5.5, Opus 5.5, Fable 5.1 and Mythos 5.1).
+ADAPTIVE_ONLY = {"claude-sonnet-5-5", "claude-opus-5-5", "claude-fable-5-1", "claude-mythos-5-1"}
+FORCED_REFUSED = 'tool_choice: type "tool" and "any" are not supported for this model.'
+PREFILL_REFUSED = "This model does not support assistant message prefill. The conversation must end with a user message."
 MAGIC = {"image/jpeg": (b"\xff\xd8\xff",), "image/png": (b"\x89PNG\r\n\x1a\n",), "image/gif": (b"GIF87a", b"GIF89a")}
 
 
@@ -183,6 +196,21 @@ class AIServer(ContractServer):
         return Handler
 
 
+def last_user_text(body: dict) -> str:
+    """The words of the request's last message (text blocks and tool results' text)."""
+    content = body["messages"][-1]["content"]
+    if isinstance(content, str):
+        return content
+    words = []
+    for block in content:
+        if not isinstance(block, dict):
+            continue
+        inner = block.get("content") if block.get("type") == "tool_result" else None
+        words.append(block.get("text", "") if inner is None else inner if isinstance(inner, str)
+                     else " ".join(part.get("text", "") for part in inner if isinstance(part, dict)))
+    return " ".join(words)
+
+
 def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -282,11 +310,13 @@ class AnthropicFaults(AIFaults):
     - malformed_next N: a forced tool's input violates its input_schema (a required field
       missing, another of the wrong type);
     - max_tokens_next N: stop_reason "max_tokens", a truncated text block and no tool_use;
-    - refusal_next N: stop_reason "refusal" with a short text.
+    - refusal_next N: stop_reason "refusal" with a short text;
+    - prose_next N: with `tool_choice` auto, a text answer instead of the tool call asked for.
     """
 
     overloaded_next: int = 0
     max_tokens_next: int = 0
+    prose_next: int = 0
 
     def take(self, path: str = "") -> str | None:
         fault = super().take(path)
@@ -300,7 +330,7 @@ class AnthropicFaults(AIFaults):
 
     def reset(self):
         super().reset()
-        self.overloaded_next = self.max_tokens_next = 0
+        self.overloaded_next = self.max_tokens_next = self.prose_next = 0
 
 
 @dataclass
@@ -327,6 +357,7 @@ class AnthropicServer(AIServer):
         self.text_answer = "ok"
         self._cache: dict[str, float] = {}  # prefix hash → expiry (time.monotonic())
         self._cache_lock = threading.Lock()
+        self._signatures: dict[str, str] = {}  # signature of each thinking block issued → its text
 
     def clear_cache(self) -> None:
         with self._cache_lock:
@@ -413,18 +444,39 @@ class AnthropicServer(AIServer):
         self._check_tool_choice(body, tools)
         self._check_system(body.get("system"))
         self._check_messages(body.get("messages"))
+        self._check_adaptive_only(body)
         self._check_tool_pairs(body["messages"], tools)
         if body.get("cache_control") is not None:
             self._check_cache_control(body["cache_control"], "cache_control")
         self._check_breakpoints(body)
         return tools
 
+    def _check_adaptive_only(self, body: dict) -> None:
+        """The 5.5 generation's refusals (see the module docstring)."""
+        if body["model"] not in ADAPTIVE_ONLY:
+            return
+        choice = (body.get("tool_choice") or {}).get("type")
+        if choice in ("tool", "any"):
+            raise Invalid(FORCED_REFUSED)
+        thinking = (body.get("thinking") or {}).get("type")
+        if thinking == "disabled":
+            raise Invalid('thinking.type "disabled" is not supported for this model: use "between_tools"')
+        if thinking == "enabled":
+            raise Invalid('thinking.type "enabled" with budget_tokens is not supported for this model: use "adaptive"')
+        if body["messages"][-1]["role"] == "assistant":
+            raise Invalid(PREFILL_REFUSED)
+        for i, message in enumerate(body["messages"]):
+            for j, block in enumerate(message["content"] if isinstance(message["content"], list) else []):
+                if block.get("type") == "thinking" and self._signatures.get(block.get("signature")) != block.get("thinking"):
+                    raise Invalid(f"messages.{i}.content.{j}: Invalid `signature` in `thinking` block")
+
     def _check_thinking(self, body: dict) -> None:
         thinking = body.get("thinking")
         if thinking is None:
             return
-        if not isinstance(thinking, dict) or thinking.get("type") not in ("enabled", "disabled", "adaptive"):
-            raise Invalid("thinking.type: Input should be 'enabled', 'disabled' or 'adaptive'")
+        if not isinstance(thinking, dict) or thinking.get("type") not in ("enabled", "disabled", "adaptive",
+                                                                           "between_tools"):
+            raise Invalid("thinking.type: Input should be 'enabled', 'disabled', 'adaptive' or 'between_tools'")
         if thinking["type"] == "enabled":
             budget = thinking.get("budget_tokens")
             if not isinstance(budget, int) or budget < 1024:
@@ -711,17 +763,30 @@ class AnthropicServer(AIServer):
                 "cache_creation": {"ephemeral_5m_input_tokens": created["5m"], "ephemeral_1h_input_tokens": created["1h"]}}
 
     # --- answers ---------------------------------------------------------------------------------
-    def _forced_tool(self, body: dict, tools: dict) -> dict | None:
+    def _chosen_tool(self, body: dict, tools: dict) -> dict | None:
+        """The tool this answer calls: the forced one, or (auto) the one the last user text names."""
         choice = body.get("tool_choice") or {}
         if choice.get("type") == "tool":
             return tools[choice["name"]]
         if choice.get("type") == "any":
             return next((t for name, t in tools.items() if name in self.answers), next(iter(tools.values())))
-        return None
+        if choice.get("type") == "none" or not tools:
+            return None
+        words = last_user_text(body)
+        named = [name for name in tools if re.search(rf"\b{re.escape(name)}\b", words)]
+        if not named or self.faults.take_answer("prose"):
+            return None
+        return tools[named[0]]
+
+    def _thinking_block(self) -> dict:
+        """A signed thinking block with its text omitted (the 5.5 generation's default display)."""
+        signature = base64.b64encode(secrets.token_bytes(48)).decode()
+        self._signatures[signature] = ""
+        return {"type": "thinking", "thinking": "", "signature": signature}
 
     def _answer(self, body: dict, tools: dict) -> dict:
         usage = self._usage(body)
-        tool = self._forced_tool(body, tools)
+        tool = self._chosen_tool(body, tools)
         max_tokens = body["max_tokens"]
         stop_details = None
         if max_tokens == 0:  # pre-warming the cache: nothing generated
@@ -749,6 +814,8 @@ class AnthropicServer(AIServer):
         output_tokens = 0 if max_tokens == 0 else min(max_tokens, max(1, text_tokens(content)))
         if stop_reason == "max_tokens":
             output_tokens = max_tokens
+        if body["model"] in ADAPTIVE_ONLY and max_tokens and (body.get("thinking") or {}).get("type") != "between_tools":
+            content = [self._thinking_block(), *content]
         return {"id": "msg_" + secrets.token_hex(12), "type": "message", "role": "assistant", "model": body["model"],
                 "content": content, "stop_reason": stop_reason, "stop_sequence": None, "stop_details": stop_details,
                 "usage": {**usage, "output_tokens": output_tokens, "service_tier": "standard"}}
