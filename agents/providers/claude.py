@@ -51,9 +51,11 @@ class ClaudeProvider(RemoteProvider):
         return self._request(tool=tool, model=model, images=images, text=text, repair=repair, forced=False)
 
     def _request(self, *, tool, model, images, text, repair, forced: bool):
-        """One request. Forced: `tool_choice` names the tool. Otherwise the choice is Claude's
-        (`auto`) and the prompt says which tool to call; an answer in prose is repaired like a
-        malformed one. A repair sends Claude's turn back as it came (thinking blocks unchanged)."""
+        """One request; the prompt names the tool to call. Forced: `tool_choice` "any" (a tool
+        call, never prose). Otherwise "auto", and an answer in prose is repaired like a malformed
+        one. Not "tool" by name: a change of tool_choice drops the cached message blocks, so every
+        call about an item's photos uses the same one. A repair sends Claude's turn back as it came
+        (thinking blocks unchanged)."""
         client = _client(settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_BASE_URL, settings.BOOMER_AI_TIMEOUT_SECONDS)
         content = [{"type": "image", "source": {"type": "base64", "media_type": "image/jpeg",
                                                  "data": base64.b64encode(image).decode()}} for image in images]
@@ -70,7 +72,7 @@ class ClaudeProvider(RemoteProvider):
                 # photos) is then the same for every call about the same photos.
                 tools=[{"name": name, "description": description, "input_schema": schema}
                        for name, (schema, description) in TOOLS.items()],
-                tool_choice={"type": "tool", "name": tool} if forced else {"type": "auto"},
+                tool_choice={"type": "any" if forced else "auto"},
                 messages=messages,
             )
         except anthropic.APIStatusError as exc:
@@ -103,8 +105,7 @@ def _repair_turns(tool: str, repair: Repair) -> list[dict]:
     wrong = "; ".join(repair.errors)
     if calls:
         results = [{"type": "tool_result", "tool_use_id": call, "is_error": True,
-                    "content": f"That input breaks the tool's schema: {wrong}. Call {tool} again with a valid input."}
-                   for call in calls]
+                    "content": f"Not accepted: {wrong}. Call {tool} again with a valid input."} for call in calls]
         return [{"role": "assistant", "content": repair.turn}, {"role": "user", "content": results}]
     return [{"role": "assistant", "content": repair.turn},
             {"role": "user", "content": [{"type": "text", "text": f"Answer by calling {tool}, not in prose."}]}]

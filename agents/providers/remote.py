@@ -91,7 +91,7 @@ class RemoteProvider(Provider):
         for _attempt in range(2):
             reply = self._guarded(tool=tool, model=model, images=images, text=text, repair=repair)
             usages.append(replace(reply.usage, step=step))
-            errors = [f"no {tool} call: the answer was prose"] if reply.answer is None else schema_errors(schema, reply.answer)
+            errors = [f"no {tool} call in the answer"] if reply.answer is None else schema_errors(schema, reply.answer)
             if not errors:
                 return reply.answer, usages
             repair = Repair(turn=reply.turn, errors=errors)

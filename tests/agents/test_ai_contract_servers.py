@@ -528,3 +528,13 @@ def test_sonnet_5_5_takes_its_thinking_back_only_unchanged(claude):
 def test_sonnet_5_5_refuses_what_its_notes_say_it_refuses(claude, change, message):
     with pytest.raises(anthropic.BadRequestError, match=message):
         claude.messages.create(**claude_request(model=NEW, tool_choice={"type": "auto"}, **change))
+
+
+def test_a_change_of_tool_choice_drops_the_cached_messages_but_not_tools_and_system(claude):
+    photo = _image()
+    photo["content"][0]["cache_control"] = {"type": "ephemeral"}
+    first = claude.messages.create(**claude_request(messages=[photo], tool_choice={"type": "tool", "name": "identify"}))
+    same = claude.messages.create(**claude_request(messages=[photo], tool_choice={"type": "tool", "name": "identify"}))
+    other = claude.messages.create(**claude_request(messages=[photo], tool_choice={"type": "any"}))
+    assert same.usage.cache_read_input_tokens == first.usage.cache_creation_input_tokens
+    assert 0 < other.usage.cache_read_input_tokens < first.usage.cache_creation_input_tokens  # tools + system only

@@ -5,8 +5,8 @@ The server validates a request the way the real API does and answers 4xx with th
 `{"type": "error", "error": {"type": ..., "message": ...}, "request_id": ...}`.
 
 Scripting answers: `server.answers[tool_name] = {...}` (or a callable `body -> dict`) is the tool
-input returned when `tool_choice` forces that tool (`{"type": "tool"}`, or `{"type": "any"}`: the first
-tool that has an answer, else the first tool); unscripted tools get a minimal instance of their
+input returned when `tool_choice` forces that tool (`{"type": "tool"}`, or `{"type": "any"}`: the tool
+the last user text names, else the first tool that has an answer); unscripted tools get a minimal instance of their
 `input_schema`. With `tool_choice` auto (or none given) the model calls the tool that the last user
 text names ("Call record_item"), as the docs tell callers of models without forced tool use to do;
 otherwise, or with the `prose_next` fault, the answer is a text block, `server.text_answer` ("ok").
@@ -726,6 +726,9 @@ class AnthropicServer(AIServer):
             segments.append(segment("system:", system))
         elif isinstance(system, list):
             segments += [segment("system:", block) for block in system]
+        # The published invalidation table: a change of tool_choice or of the thinking settings
+        # invalidates the cached message blocks (not the tools or the system prompt).
+        segments.append(Segment("settings:" + canonical([body.get("tool_choice"), body.get("thinking")]), 0))
         for message in body.get("messages") or []:
             content = message.get("content") if isinstance(message, dict) else None
             role = message.get("role") if isinstance(message, dict) else None
@@ -768,12 +771,13 @@ class AnthropicServer(AIServer):
         choice = body.get("tool_choice") or {}
         if choice.get("type") == "tool":
             return tools[choice["name"]]
-        if choice.get("type") == "any":
-            return next((t for name, t in tools.items() if name in self.answers), next(iter(tools.values())))
         if choice.get("type") == "none" or not tools:
             return None
         words = last_user_text(body)
         named = [name for name in tools if re.search(rf"\b{re.escape(name)}\b", words)]
+        if choice.get("type") == "any":
+            first = next((t for name, t in tools.items() if name in self.answers), next(iter(tools.values())))
+            return tools[named[0]] if named else first
         if not named or self.faults.take_answer("prose"):
             return None
         return tools[named[0]]
