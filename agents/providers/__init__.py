@@ -14,6 +14,7 @@ from agents.providers.local import LocalProvider
 from agents.providers.openai_compatible import OpenAICompatibleProvider
 
 CHOICES = ("auto", "local", "anthropic", "openai_compatible")
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 
 def provider_name(name: str | None = None) -> str:
@@ -28,6 +29,9 @@ def provider_name(name: str | None = None) -> str:
 def provider_get(name: str | None = None) -> Provider:
     choice = provider_name(name)
     if choice == "anthropic":
+        if settings.BOOMER_CLAUDE_EFFORT not in ("", *EFFORTS):
+            raise ImproperlyConfigured(f"BOOMER_CLAUDE_EFFORT={settings.BOOMER_CLAUDE_EFFORT!r}: expected one of "
+                                       f"{', '.join(EFFORTS)}, or empty for the model's default")
         return _provider(choice, settings.BOOMER_CLAUDE_MODEL, settings.BOOMER_CLAUDE_TEXT_MODEL)
     if choice == "openai_compatible":
         if not settings.OPENAI_COMPATIBLE_MODEL:

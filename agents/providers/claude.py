@@ -74,6 +74,7 @@ class ClaudeProvider(RemoteProvider):
                        for name, (schema, description) in TOOLS.items()],
                 tool_choice={"type": "any" if forced else "auto"},
                 messages=messages,
+                **({"output_config": {"effort": settings.BOOMER_CLAUDE_EFFORT}} if settings.BOOMER_CLAUDE_EFFORT else {}),
             )
         except anthropic.APIStatusError as exc:
             if forced and exc.status_code == 400 and UNFORCED_REFUSAL.search(str(exc.message)):

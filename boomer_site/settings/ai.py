@@ -15,6 +15,9 @@ ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="")
 BOOMER_CLAUDE_MODEL = env.str("BOOMER_CLAUDE_MODEL", default="claude-sonnet-5-5")  # newest Sonnet the pinned SDK lists
 BOOMER_CLAUDE_TEXT_MODEL = env.str("BOOMER_CLAUDE_TEXT_MODEL", default="")  # cheaper model for listings; "" = the same
+# How hard Claude thinks before answering (`output_config.effort`): low | medium | high | xhigh | max;
+# "" = the model's default (high on Sonnet 5.5). Lower is cheaper and faster.
+BOOMER_CLAUDE_EFFORT = env.str("BOOMER_CLAUDE_EFFORT", default="")
 
 # A vision model behind an OpenAI-compatible server (Ollama, vLLM, llama.cpp).
 OPENAI_COMPATIBLE_BASE_URL = env.str("OPENAI_COMPATIBLE_BASE_URL", default="http://127.0.0.1:11434/v1")

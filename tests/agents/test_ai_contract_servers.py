@@ -538,3 +538,8 @@ def test_a_change_of_tool_choice_drops_the_cached_messages_but_not_tools_and_sys
     other = claude.messages.create(**claude_request(messages=[photo], tool_choice={"type": "any"}))
     assert same.usage.cache_read_input_tokens == first.usage.cache_creation_input_tokens
     assert 0 < other.usage.cache_read_input_tokens < first.usage.cache_creation_input_tokens  # tools + system only
+
+
+def test_an_unknown_effort_is_a_bad_request(claude):
+    with pytest.raises(anthropic.BadRequestError, match="output_config.effort"):
+        claude.messages.create(**claude_request(output_config={"effort": "fast"}))

@@ -215,3 +215,18 @@ def test_an_invented_fact_is_rewritten_once_then_the_template_is_kept(server, cl
     assert "2020" in request_of(server)["messages"][0]["content"][-1]["text"]  # the feedback names it
     assert "template drafts are kept" in result.note
     assert all("2020" not in draft["description"] for draft in result.drafts.values())
+
+
+def test_the_effort_setting_is_sent_and_a_wrong_one_is_named(server, claude, photo, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from agents.providers import provider_get
+
+    claude.identify(photos=[photo], notes="")
+    assert "output_config" not in request_of(server)  # the model's default
+    settings.BOOMER_CLAUDE_EFFORT = "medium"
+    claude.identify(photos=[photo], notes="")
+    assert request_of(server)["output_config"] == {"effort": "medium"}
+    settings.BOOMER_AI_PROVIDER, settings.BOOMER_CLAUDE_EFFORT = "anthropic", "fast"
+    with pytest.raises(ImproperlyConfigured, match="BOOMER_CLAUDE_EFFORT"):
+        provider_get()

@@ -448,8 +448,18 @@ class AnthropicServer(AIServer):
         self._check_tool_pairs(body["messages"], tools)
         if body.get("cache_control") is not None:
             self._check_cache_control(body["cache_control"], "cache_control")
+        self._check_output_config(body.get("output_config"))
         self._check_breakpoints(body)
         return tools
+
+    @staticmethod
+    def _check_output_config(config) -> None:
+        if config is None:
+            return
+        if not isinstance(config, dict):
+            raise Invalid("output_config: Input should be a valid dictionary")
+        if config.get("effort") is not None and config["effort"] not in ("low", "medium", "high", "xhigh", "max"):
+            raise Invalid("output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'")
 
     def _check_adaptive_only(self, body: dict) -> None:
         """The 5.5 generation's refusals (see the module docstring)."""
@@ -726,9 +736,10 @@ class AnthropicServer(AIServer):
             segments.append(segment("system:", system))
         elif isinstance(system, list):
             segments += [segment("system:", block) for block in system]
-        # The published invalidation table: a change of tool_choice or of the thinking settings
-        # invalidates the cached message blocks (not the tools or the system prompt).
-        segments.append(Segment("settings:" + canonical([body.get("tool_choice"), body.get("thinking")]), 0))
+        # The published invalidation table: a change of tool_choice, of the thinking settings or of
+        # the effort invalidates the cached message blocks (not the tools or the system prompt).
+        effort = (body.get("output_config") or {}).get("effort") if isinstance(body.get("output_config"), dict) else None
+        segments.append(Segment("settings:" + canonical([body.get("tool_choice"), body.get("thinking"), effort]), 0))
         for message in body.get("messages") or []:
             content = message.get("content") if isinstance(message, dict) else None
             role = message.get("role") if isinstance(message, dict) else None
