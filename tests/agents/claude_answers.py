@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from tests.contract_servers.anthropic import last_user_text
+
 EAN = "4548736112094"
 LABEL = "SONY WH-1000XM4 Wireless Noise Cancelling Headphones"
 
@@ -52,6 +54,4 @@ def asked_tool(body: dict) -> str:
     forced = (body.get("tool_choice") or {}).get("name")
     if forced:
         return forced
-    from tests.contract_servers.anthropic import last_user_text
-
     return re.search(r"\b(record_\w+)", last_user_text(body)).group(1)

@@ -738,7 +738,7 @@ class AnthropicServer(AIServer):
             segments += [segment("system:", block) for block in system]
         # The published invalidation table: a change of tool_choice, of the thinking settings or of
         # the effort invalidates the cached message blocks (not the tools or the system prompt).
-        effort = (body.get("output_config") or {}).get("effort") if isinstance(body.get("output_config"), dict) else None
+        effort = (body.get("output_config") or {}).get("effort")  # a dict: _check_output_config ran first
         segments.append(Segment("settings:" + canonical([body.get("tool_choice"), body.get("thinking"), effort]), 0))
         for message in body.get("messages") or []:
             content = message.get("content") if isinstance(message, dict) else None
